@@ -1,0 +1,93 @@
+# Shared by the deploy/local scripts: where things live, how to fail, which JDK to use.
+# shellcheck shell=bash
+
+LATCHKEY_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+STATE_DIR=${LATCHKEY_STATE_DIR:-$LATCHKEY_ROOT/.local}
+
+# Servers and the ports they use. The services read the same addresses from LATCHKEY_* variables.
+REDIS_PORT=${LATCHKEY_REDIS_PORT:-6379}
+PG_PORT=${LATCHKEY_PG_PORT:-5432}
+KAFKA_PORT=${LATCHKEY_KAFKA_PORT:-9092}
+KAFKA_CONTROLLER_PORT=${LATCHKEY_KAFKA_CONTROLLER_PORT:-9093}
+SMTP_PORT=${LATCHKEY_SMTP_PORT:-3025}
+SMTP_API_PORT=${LATCHKEY_SMTP_API_PORT:-8025}
+
+KAFKA_VERSION=4.1.2
+GREENMAIL_VERSION=2.1.8
+MIN_FREE_MB=1024
+
+say() { printf '%s\n' "$*"; }
+# die prints one line, the reason, and stops.
+die() {
+    printf 'latchkey: %s\n' "$*" >&2
+    exit 1
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Who listens on a port, as "pid command line", or nothing.
+port_owner() {
+    local pid
+    pid=$(ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n1 | cut -d= -f2)
+    [ -n "$pid" ] && printf '%s %s' "$pid" "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-120)"
+}
+
+wait_port() { # port seconds
+    local i
+    for ((i = 0; i < $2 * 4; i++)); do
+        port_open "$1" && return 0
+        sleep 0.25
+    done
+    return 1
+}
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# Stop the process in a pid file: TERM, then KILL after a grace period.
+stop_pid() { # pidfile name
+    local pid i
+    pid_alive "$1" || { rm -f "$1"; return 0; }
+    pid=$(cat "$1")
+    kill "$pid" 2>/dev/null
+    for ((i = 0; i < 120; i++)); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.25
+    done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null
+    rm -f "$1"
+    say "stopped $2 (pid $pid)"
+}
+
+java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | cut -d. -f1; }
+
+# Picks a JDK >= 21: JAVA_HOME when it is one, else the newest under /usr/lib/jvm. Exports JAVA_HOME.
+pick_jdk() {
+    local best="" best_v=0 v d
+    if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+        v=$(java_major "$JAVA_HOME/bin/java")
+        if [ "${v:-0}" -ge 21 ]; then
+            best=$JAVA_HOME best_v=$v
+        fi
+    fi
+    if [ -z "$best" ]; then
+        for d in /usr/lib/jvm/*/; do
+            d=${d%/}
+            [ -x "$d/bin/javac" ] && [ ! -L "$d" ] || continue
+            v=$(java_major "$d/bin/java")
+            if [ "${v:-0}" -gt "$best_v" ]; then best=$d best_v=$v; fi
+        done
+    fi
+    [ "$best_v" -ge 21 ] || die "no JDK >= 21 found (JAVA_HOME=${JAVA_HOME:-unset}, /usr/lib/jvm has ${best_v:-none} at best); install one and set JAVA_HOME"
+    export JAVA_HOME=$best
+    export PATH="$JAVA_HOME/bin:$PATH"
+    JAVA="$JAVA_HOME/bin/java"
+}
+
+check_disk() {
+    mkdir -p "$STATE_DIR" 2>/dev/null || die "cannot create $STATE_DIR"
+    local free_mb
+    free_mb=$(df -Pm "$STATE_DIR" | awk 'NR == 2 { print $4 }')
+    [ "${free_mb:-0}" -ge "$MIN_FREE_MB" ] || die "not enough disk: ${free_mb} MiB free under $STATE_DIR, need ${MIN_FREE_MB} MiB"
+}
+
+mvnw() { "$LATCHKEY_ROOT/mvnw" "$@"; }
