@@ -1,0 +1,38 @@
+package dev.latchkey.common.testing;
+
+/**
+ * Where the tests find the real servers started by {@code deploy/local/servers.sh}: the same LATCHKEY_*
+ * environment variables the services read, with the same defaults.
+ */
+public final class LocalServers {
+
+    private LocalServers() {
+    }
+
+    public static String kafkaBootstrap() {
+        return env("LATCHKEY_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
+    }
+
+    public static String redisUrl() {
+        return env("LATCHKEY_REDIS_URL", "redis://127.0.0.1:6379");
+    }
+
+    public static String host(String hostPort) {
+        String hp = hostPort.replaceFirst("^[a-z]+://", "").replaceFirst("/.*$", "").replaceFirst("^.*@", "");
+        return hp.substring(0, hp.lastIndexOf(':'));
+    }
+
+    public static int port(String hostPort) {
+        String hp = hostPort.replaceFirst("^[a-z]+://", "").replaceFirst("/.*$", "");
+        return Integer.parseInt(hp.substring(hp.lastIndexOf(':') + 1));
+    }
+
+    public static String postgresHostPort() {
+        return env("LATCHKEY_PG_HOSTPORT", "127.0.0.1:5432");
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}
