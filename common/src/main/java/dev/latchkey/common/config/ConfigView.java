@@ -44,7 +44,7 @@ public class ConfigView {
     private final List<BiConsumer<String, Object>> listeners = new CopyOnWriteArrayList<>();
 
     private volatile boolean caughtUp;
-    private volatile String lastError = "not started";
+    private volatile String lastError;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean stopping;
     private Thread thread;
@@ -52,6 +52,7 @@ public class ConfigView {
     public ConfigView(ConfigTopicConfig config, ObjectMapper mapper) {
         this.config = config;
         this.mapper = mapper;
+        this.lastError = "waiting for Kafka at " + config.bootstrapServers();
     }
 
     void start(@Observes StartupEvent event) {

@@ -1,0 +1,79 @@
+package dev.latchkey.common.health;
+
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
+
+import dev.latchkey.common.config.ConfigTopicConfig;
+
+/**
+ * Kafka reachable: the cluster answers a describe-cluster within a bounded time. (Quarkus's own Kafka check can hold
+ * the readiness endpoint for half a minute when the broker is gone; a probe must answer quickly.)
+ */
+@Readiness
+@ApplicationScoped
+public class KafkaReadiness implements AsyncHealthCheck {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+
+    private final String bootstrap;
+    private volatile Admin admin;
+
+    public KafkaReadiness(ConfigTopicConfig config) {
+        this.bootstrap = config.bootstrapServers();
+    }
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        var response = HealthCheckResponse.named("Kafka").withData("bootstrap", bootstrap);
+        return Uni.createFrom()
+                .completionStage(() -> admin().describeCluster(
+                        new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis())).nodes()
+                        .toCompletionStage())
+                .ifNoItem().after(TIMEOUT.plusMillis(500)).fail()
+                .map(nodes -> response.up().withData("brokers", nodes.size()).build())
+                .onFailure().recoverWithItem(e -> response.down().withData("reason", reason(e)).build());
+    }
+
+    private Admin admin() {
+        Admin a = admin;
+        if (a == null) {
+            synchronized (this) {
+                if (admin == null) {
+                    admin = Admin.create(Map.of(
+                            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                            AdminClientConfig.CLIENT_ID_CONFIG, "readiness",
+                            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
+                            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
+                            AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+                }
+                a = admin;
+            }
+        }
+        return a;
+    }
+
+    private static String reason(Throwable e) {
+        Throwable t = e.getCause() != null && e.getMessage() == null ? e.getCause() : e;
+        String m = t.getMessage();
+        return "not reachable: " + t.getClass().getSimpleName() + (m == null ? "" : " " + m);
+    }
+
+    @PreDestroy
+    void close() {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(1));
+        }
+    }
+}
