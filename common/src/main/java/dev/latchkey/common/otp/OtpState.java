@@ -16,7 +16,14 @@ package dev.latchkey.common.otp;
  * otp:{sms|+15551234567}:fails  STRING counter of wrong guesses across codes, EXPIRE 1 h from the first; a new code
  *                               does not reset it (NIST 800-63B)
  * otp:{sms|+15551234567}:lock   STRING, set when fails reach the lock threshold; EXPIRE = rest of that hour
- * otp:{sms|+15551234567}:sends  rate-limit state of sends to this recipient (otp-service only)
+ * otp:{sms|+15551234567}:sends  rate-limit state of sends to this recipient (otp-service only): ZSET of
+ *                               delivery event ids scored by send time (ms)
+ * otp:{sms|+15551234567}:prev   the code hash a start replaced, with that code's own TTL (otp-service only): put back
+ *                               when the start fails after writing (Kafka down, another limit hit), so a failed start
+ *                               never invalidates the code the user already has
+ * otp:{sms|+15551234567}:blocked STRING, present while the user of this connection and recipient is blocked; set and
+ *                               cleared by token-service (which owns users). otp-service answers such a start exactly
+ *                               as any other (no enumeration) but writes no code and sends nothing
  * </pre>
  */
 public final class OtpState {
@@ -50,5 +57,13 @@ public final class OtpState {
 
     public static String sendsKey(String connection, String recipient) {
         return "otp:" + tag(connection, recipient) + ":sends";
+    }
+
+    public static String previousKey(String connection, String recipient) {
+        return "otp:" + tag(connection, recipient) + ":prev";
+    }
+
+    public static String blockedKey(String connection, String recipient) {
+        return "otp:" + tag(connection, recipient) + ":blocked";
     }
 }
