@@ -18,14 +18,14 @@ import io.smallrye.mutiny.Uni;
 import dev.latchkey.common.config.ConfigTopicConfig;
 
 /**
- * Kafka reachable: the cluster answers a describe-cluster within a bounded time. (Quarkus's own Kafka check can hold
- * the readiness endpoint for half a minute when the broker is gone; a probe must answer quickly.)
+ * Kafka reachable: the cluster answers a describe-cluster within a second. (Quarkus's own Kafka check can hold the
+ * readiness endpoint for half a minute when the broker is gone; a Kubernetes probe gives up after one second.)
  */
 @Readiness
 @ApplicationScoped
 public class KafkaReadiness implements AsyncHealthCheck {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration TIMEOUT = Duration.ofMillis(900);
 
     private final String bootstrap;
     private volatile Admin admin;
@@ -41,7 +41,7 @@ public class KafkaReadiness implements AsyncHealthCheck {
                 .completionStage(() -> admin().describeCluster(
                         new DescribeClusterOptions().timeoutMs((int) TIMEOUT.toMillis())).nodes()
                         .toCompletionStage())
-                .ifNoItem().after(TIMEOUT.plusMillis(500)).fail()
+                .ifNoItem().after(TIMEOUT.plusMillis(100)).fail()
                 .map(nodes -> response.up().withData("brokers", nodes.size()).build())
                 .onFailure().recoverWithItem(e -> response.down().withData("reason", reason(e)).build());
     }

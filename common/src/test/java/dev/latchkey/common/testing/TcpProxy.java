@@ -11,51 +11,68 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP forwarder on a random loopback port that tests switch on and off, to show a service going DOWN and UP
- * against a real server. While closed it accepts and drops every connection (the client sees the server vanish);
- * while open it forwards to the target.
+ * against a real server. While shut nothing listens on the port (clients get "connection refused", as with a wrong
+ * address or a dead server); while open it forwards to the target.
  */
 public final class TcpProxy implements AutoCloseable {
 
-    private final ServerSocket server;
+    private final int port;
     private final String targetHost;
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-    private volatile boolean open;
+    private volatile ServerSocket server;
 
+    /** A proxy for the target on a free port, shut. */
     public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofPlatform().daemon().name("tcp-proxy-" + port()).start(this::acceptLoop);
+        try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            this.port = probe.getLocalPort();
+        }
     }
 
     public int port() {
-        return server.getLocalPort();
+        return port;
     }
 
-    public boolean isOpen() {
-        return open;
+    public synchronized boolean isOpen() {
+        return server != null;
     }
 
-    public void open() {
-        open = true;
+    /** Starts listening on the port and forwarding to the target. */
+    public synchronized void open() {
+        if (server != null) {
+            return;
+        }
+        try {
+            ServerSocket s = new ServerSocket();
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+            server = s;
+            Thread.ofPlatform().daemon().name("tcp-proxy-" + port).start(() -> acceptLoop(s));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot listen on " + port, e);
+        }
     }
 
-    /** Stops forwarding and cuts every connection made so far. */
-    public void shut() {
-        open = false;
+    /** Stops listening and cuts every connection made so far. */
+    public synchronized void shut() {
+        if (server != null) {
+            try {
+                server.close();
+            } catch (IOException e) {
+                // already closed
+            }
+            server = null;
+        }
         sockets.forEach(TcpProxy::quietClose);
         sockets.clear();
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
+    private void acceptLoop(ServerSocket s) {
+        while (!s.isClosed()) {
             try {
-                Socket client = server.accept();
-                if (!open) {
-                    quietClose(client);
-                    continue;
-                }
+                Socket client = s.accept();
                 Socket upstream = new Socket(targetHost, targetPort);
                 sockets.add(client);
                 sockets.add(upstream);
@@ -91,10 +108,5 @@ public final class TcpProxy implements AutoCloseable {
     @Override
     public void close() {
         shut();
-        try {
-            server.close();
-        } catch (IOException e) {
-            // already closed
-        }
     }
 }

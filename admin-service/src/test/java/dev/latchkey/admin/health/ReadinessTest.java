@@ -1,0 +1,47 @@
+package dev.latchkey.admin.health;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+import dev.latchkey.common.testing.ProxiedServers;
+import dev.latchkey.common.testing.Readiness;
+
+/**
+ * admin-service is ready only when the servers it uses (kafka,postgres) answer, and its readiness says which address it
+ * could not reach. Each server sits behind a proxy that is shut at start and opened one by one.
+ */
+@QuarkusTest
+@TestProfile(ReadinessTest.ServersUnreachable.class)
+class ReadinessTest {
+
+    public static class ServersUnreachable implements QuarkusTestProfile {
+
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(ProxiedServers.class,
+                    Map.of("servers", "kafka,postgres", "database", "latchkey_admin")));
+        }
+    }
+
+    @Test
+    void readinessGoesFromDownToUpAsEachServerComesUp() {
+        Readiness.assertLive();
+        Readiness.assertDown("Reactive PostgreSQL connections health check",
+                "127.0.0.1:" + ProxiedServers.proxy("postgres").port());
+        Readiness.assertDown("Kafka", "127.0.0.1:" + ProxiedServers.proxy("kafka").port());
+
+        ProxiedServers.proxy("postgres").open();
+        Readiness.awaitUp("Reactive PostgreSQL connections health check", Duration.ofSeconds(30));
+        Readiness.assertDown("Kafka", "127.0.0.1:" + ProxiedServers.proxy("kafka").port());
+
+        ProxiedServers.proxy("kafka").open();
+        Readiness.awaitAllUp(Duration.ofSeconds(60));
+    }
+}
