@@ -70,14 +70,14 @@ pick_jdk() {
         fi
     fi
     if [ -z "$best" ]; then
-        for d in /usr/lib/jvm/*/; do
+        for d in "${LATCHKEY_JVM_DIR:-/usr/lib/jvm}"/*/; do
             d=${d%/}
             [ -x "$d/bin/javac" ] && [ ! -L "$d" ] || continue
             v=$(java_major "$d/bin/java")
             if [ "${v:-0}" -gt "$best_v" ]; then best=$d best_v=$v; fi
         done
     fi
-    [ "$best_v" -ge 21 ] || die "no JDK >= 21 found (JAVA_HOME=${JAVA_HOME:-unset}, /usr/lib/jvm has ${best_v:-none} at best); install one and set JAVA_HOME"
+    [ "$best_v" -ge 21 ] || die "no JDK >= 21 found (JAVA_HOME=${JAVA_HOME:-unset}, none under ${LATCHKEY_JVM_DIR:-/usr/lib/jvm}); install one (e.g. Temurin 21+) and set JAVA_HOME"
     export JAVA_HOME=$best
     export PATH="$JAVA_HOME/bin:$PATH"
     JAVA="$JAVA_HOME/bin/java"

@@ -9,8 +9,15 @@ public final class LocalServers {
     private LocalServers() {
     }
 
+    /** The bootstrap servers of the service under test when there is one (Dev Services set it), else the env. */
     public static String kafkaBootstrap() {
-        return env("LATCHKEY_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
+        try {
+            return org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                    .getOptionalValue("kafka.bootstrap.servers", String.class)
+                    .orElseGet(() -> env("LATCHKEY_KAFKA_BOOTSTRAP", "127.0.0.1:9092"));
+        } catch (IllegalStateException e) {
+            return env("LATCHKEY_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
+        }
     }
 
     public static String redisUrl() {

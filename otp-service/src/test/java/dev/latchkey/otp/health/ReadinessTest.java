@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,6 +16,7 @@ import dev.latchkey.common.testing.Readiness;
 
 /** otp-service is ready only when Redis and Kafka answer, and says which address it could not reach. */
 @QuarkusTest
+@Tag("local-servers")
 @TestProfile(ReadinessTest.ServersUnreachable.class)
 class ReadinessTest {
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,6 +19,7 @@ import dev.latchkey.common.testing.Readiness;
  * could not reach. Each server sits behind a proxy that is shut at start and opened one by one.
  */
 @QuarkusTest
+@Tag("local-servers")
 @TestProfile(ReadinessTest.ServersUnreachable.class)
 class ReadinessTest {
 

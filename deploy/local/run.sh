@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Runs the whole suite on this machine: the servers, then the four services, packaged (not dev mode).
+#
+#   deploy/local/run.sh          start (servers, build, services in the background), wait until all are ready
+#   deploy/local/run.sh stop     stop the services, then the servers this project started
+#   deploy/local/run.sh status
+#
+# Logs: .local/logs/<service>.log. The platform key is generated once into .local/secret-key (never committed).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+SERVICES="otp:8101 token:8102 delivery:8103 admin:8104"
+LOG_DIR=$STATE_DIR/logs
+RUN_DIR=$STATE_DIR/run
+
+service_env() {
+    export LATCHKEY_SECRET_KEY
+    LATCHKEY_SECRET_KEY=$(cat "$STATE_DIR/secret-key")
+    export LATCHKEY_REDIS_URL=${LATCHKEY_REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}
+    export LATCHKEY_KAFKA_BOOTSTRAP=${LATCHKEY_KAFKA_BOOTSTRAP:-127.0.0.1:$KAFKA_PORT}
+    export LATCHKEY_SMTP_HOST=${LATCHKEY_SMTP_HOST:-127.0.0.1} LATCHKEY_SMTP_PORT=$SMTP_PORT
+}
+
+secret_key() {
+    [ -s "$STATE_DIR/secret-key" ] && return 0
+    (umask 077 && head -c 32 /dev/urandom | base64 >"$STATE_DIR/secret-key")
+    say "generated a platform key in $STATE_DIR/secret-key"
+}
+
+start_service() { # name port
+    local name=$1 port=$2 jar=$LATCHKEY_ROOT/$1-service/target/quarkus-app/quarkus-run.jar
+    local pidfile=$RUN_DIR/$name.pid
+    if pid_alive "$pidfile"; then
+        say "$name-service already running (pid $(cat "$pidfile"))"
+        return 0
+    fi
+    port_open "$port" && die "port $port ($name-service) is taken by something else: $(port_owner "$port")"
+    [ -f "$jar" ] || die "$jar is missing: the build did not produce it"
+    nohup "$JAVA" -Xms64m -Xmx384m -jar "$jar" \
+        >"$LOG_DIR/$name.log" 2>&1 </dev/null &
+    echo $! >"$pidfile"
+}
+
+wait_ready() { # name port
+    local i
+    for ((i = 0; i < 240; i++)); do
+        curl -sf -o /dev/null "http://127.0.0.1:$2/q/health/ready" && return 0
+        pid_alive "$RUN_DIR/$1.pid" || die "$1-service exited during start; last log lines: $(tail -n 3 "$LOG_DIR/$1.log" | tr '\n' ' ' | cut -c1-400)"
+        sleep 0.5
+    done
+    die "$1-service not ready after 120 s: $(curl -s "http://127.0.0.1:$2/q/health/ready" | tr -d ' \n' | cut -c1-300) (log: $LOG_DIR/$1.log)"
+}
+
+start() {
+    "$LATCHKEY_ROOT/deploy/local/servers.sh" up || exit 1
+    pick_jdk
+    secret_key
+    say "building (./mvnw -B -ntp package -DskipTests) ..."
+    (cd "$LATCHKEY_ROOT" && ./mvnw -B -ntp package -DskipTests >"$STATE_DIR/build.log" 2>&1) ||
+        die "build failed: $(grep -m1 -E 'ERROR' "$STATE_DIR/build.log" | cut -c1-300) (full log: $STATE_DIR/build.log)"
+    mkdir -p "$LOG_DIR" "$RUN_DIR"
+    service_env
+    local s
+    for s in $SERVICES; do start_service "${s%%:*}" "${s#*:}"; done
+    for s in $SERVICES; do wait_ready "${s%%:*}" "${s#*:}"; done
+    # Later steps of the run (the public origin on :8080, the seed) hook in here.
+    [ -x "$LATCHKEY_ROOT/deploy/local/after-start.sh" ] && "$LATCHKEY_ROOT/deploy/local/after-start.sh"
+    say ""
+    say "Latchkey is running (logs in $LOG_DIR, stop with deploy/local/run.sh stop):"
+    for s in $SERVICES; do
+        printf '  %-17s http://127.0.0.1:%s   health /q/health/ready, metrics /q/metrics, API /q/openapi\n' \
+            "${s%%:*}-service" "${s#*:}"
+    done
+}
+
+stop() {
+    local s
+    for s in $SERVICES; do stop_pid "$RUN_DIR/${s%%:*}.pid" "${s%%:*}-service"; done
+    [ -x "$LATCHKEY_ROOT/deploy/local/before-stop.sh" ] && "$LATCHKEY_ROOT/deploy/local/before-stop.sh"
+    "$LATCHKEY_ROOT/deploy/local/servers.sh" down
+}
+
+status() {
+    local s
+    for s in $SERVICES; do
+        if pid_alive "$RUN_DIR/${s%%:*}.pid"; then
+            printf '%-17s pid %s, ready: %s\n' "${s%%:*}-service" "$(cat "$RUN_DIR/${s%%:*}.pid")" \
+                "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${s#*:}/q/health/ready")"
+        else
+            printf '%-17s stopped\n' "${s%%:*}-service"
+        fi
+    done
+    "$LATCHKEY_ROOT/deploy/local/servers.sh" status
+}
+
+case "${1:-start}" in
+start) start ;;
+stop) stop ;;
+status) status ;;
+*) die "usage: $0 [start|stop|status]" ;;
+esac
