@@ -34,7 +34,7 @@ start_service() { # name port
         say "$name-service already running (pid $(cat "$pidfile"))"
         return 0
     fi
-    port_open "$port" && die "port $port ($name-service) is taken by something else: $(port_owner "$port")"
+    port_open "$port" && die "port $port ($name-service) is taken by something else: $(port_owner_short "$port")"
     [ -f "$jar" ] || die "$jar is missing: the build did not produce it"
     nohup "$JAVA" -Xms64m -Xmx384m -jar "$jar" \
         >"$LOG_DIR/$name.log" 2>&1 </dev/null &
@@ -57,7 +57,7 @@ start() {
     secret_key
     say "building (./mvnw -B -ntp package -DskipTests) ..."
     (cd "$LATCHKEY_ROOT" && ./mvnw -B -ntp package -DskipTests >"$STATE_DIR/build.log" 2>&1) ||
-        die "build failed: $(grep -m1 -E 'ERROR' "$STATE_DIR/build.log" | cut -c1-300) (full log: $STATE_DIR/build.log)"
+        die "build failed: $(grep -m1 -E '^\[ERROR\] .*(\.java|Failed)' "$STATE_DIR/build.log" | cut -c1-300) (full log: $STATE_DIR/build.log)"
     mkdir -p "$LOG_DIR" "$RUN_DIR"
     service_env
     local s

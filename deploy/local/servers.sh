@@ -37,7 +37,7 @@ apt_install() { # package...
 redis_up() {
     if port_open "$REDIS_PORT"; then
         [ "$(redis_cli ping 2>/dev/null)" = PONG ] ||
-            die "port $REDIS_PORT is taken by something that is not Redis: $(port_owner "$REDIS_PORT")"
+            die "port $REDIS_PORT is taken by something that is not Redis: $(port_owner_short "$REDIS_PORT")"
         say "redis      127.0.0.1:$REDIS_PORT  (already running)"
         return
     fi
@@ -70,7 +70,7 @@ psql_admin() { # sql
 pg_up() {
     if port_open "$PG_PORT"; then
         pg_isready -q -h 127.0.0.1 -p "$PG_PORT" 2>/dev/null ||
-            die "port $PG_PORT is taken by something that is not PostgreSQL: $(port_owner "$PG_PORT")"
+            die "port $PG_PORT is taken by something that is not PostgreSQL: $(port_owner_short "$PG_PORT")"
         say "postgres   127.0.0.1:$PG_PORT  (already running)"
     else
         command -v pg_ctlcluster >/dev/null && [ -n "$(pg_cluster)" ] || apt_install postgresql
@@ -124,11 +124,11 @@ kafka_up() {
         owner=$(port_owner "$KAFKA_PORT")
         case "$owner" in
         *kafka.Kafka* | *kafka.docker* | "") say "kafka      127.0.0.1:$KAFKA_PORT  (already running)" ;;
-        *) die "port $KAFKA_PORT is taken by something that is not Kafka: $owner" ;;
+        *) die "port $KAFKA_PORT is taken by something that is not Kafka: ${owner:0:160}" ;;
         esac
     else
         port_open "$KAFKA_CONTROLLER_PORT" &&
-            die "Kafka controller port $KAFKA_CONTROLLER_PORT is taken: $(port_owner "$KAFKA_CONTROLLER_PORT")"
+            die "Kafka controller port $KAFKA_CONTROLLER_PORT is taken: $(port_owner_short "$KAFKA_CONTROLLER_PORT")"
         kafka_install
         sed -e "s#@STATE@#$KAFKA_DIR#" -e "s#@PORT@#$KAFKA_PORT#g" -e "s#@CONTROLLER_PORT@#$KAFKA_CONTROLLER_PORT#g" \
             "$LATCHKEY_ROOT/deploy/local/kafka/server.properties" >"$KAFKA_DIR/server.properties"
@@ -173,7 +173,7 @@ greenmail_up() {
         if port_open "$p"; then
             case "$(port_owner "$p")" in
             *greenmail*) say "smtp sink  127.0.0.1:$SMTP_PORT  (already running)"; return ;;
-            *) die "port $p (SMTP sink) is taken by something else: $(port_owner "$p")" ;;
+            *) die "port $p (SMTP sink) is taken by something else: $(port_owner_short "$p")" ;;
             esac
         fi
     done
