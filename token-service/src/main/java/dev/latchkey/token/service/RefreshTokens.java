@@ -1,0 +1,133 @@
+package dev.latchkey.token.service;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+import dev.latchkey.common.config.ClientConfig;
+import dev.latchkey.token.store.RefreshTokenEntity;
+import dev.latchkey.token.store.RefreshTokenRepository;
+
+/**
+ * Opaque refresh tokens (256 random bits), kept only as SHA-256. Rotating clients get a new token on every use;
+ * presenting a token that was already rotated (after the client's reuse interval) is taken as theft and revokes its
+ * whole family (Auth0, OWASP ASVS 10.4.5). A family ends at its absolute lifetime whatever the rotations.
+ */
+@ApplicationScoped
+public class RefreshTokens {
+
+    private static final Logger LOG = Logger.getLogger(RefreshTokens.class);
+    static final String INVALID = "Unknown or invalid refresh token.";
+
+    private final RefreshTokenRepository repository;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public RefreshTokens(RefreshTokenRepository repository, Clock clock) {
+        this.repository = repository;
+        this.clock = clock;
+    }
+
+    /** A refresh token that was accepted, and the one that replaces it (null for non-rotating clients). */
+    public record Use(RefreshTokenEntity used, String replacement) {
+    }
+
+    /** Starts a family: returns the token to hand out. */
+    public Uni<String> issue(ClientConfig client, String userId, String scope, String audience) {
+        Instant now = clock.instant();
+        String token = newToken();
+        RefreshTokenEntity e = new RefreshTokenEntity();
+        e.id = UUID.randomUUID();
+        e.familyId = e.id;
+        e.tokenHash = hash(token);
+        e.userId = userId;
+        e.clientId = client.clientId();
+        e.scope = scope;
+        e.audience = audience;
+        e.createdAt = now;
+        e.expiresAt = now.plusSeconds(settings(client).absoluteTtlSeconds());
+        return Panache.withTransaction(() -> repository.persist(e)).replaceWith(token);
+    }
+
+    /** Accepts a presented token for {@code client}, rotating it when the client rotates; 403 otherwise. */
+    public Uni<Use> use(ClientConfig client, String presented) {
+        if (presented == null || presented.length() > 128) {
+            return Uni.createFrom().failure(AuthError.invalidGrant(INVALID));
+        }
+        Instant now = clock.instant();
+        ClientConfig.RefreshTokenSettings settings = settings(client);
+        String replacement = settings.rotating() ? newToken() : null;
+        return Panache.withTransaction(() -> repository.findForUpdate(hash(presented)).chain(t -> {
+            if (t == null || !t.clientId.equals(client.clientId()) || t.revokedAt != null
+                    || !t.expiresAt.isAfter(now)) {
+                return Uni.createFrom().failure(AuthError.invalidGrant(INVALID));
+            }
+            if (t.rotatedAt != null) {
+                Duration since = Duration.between(t.rotatedAt, now);
+                if (since.getSeconds() >= settings.reuseIntervalSeconds()) {
+                    LOG.infof("refresh token reuse detected (family %s, client %s): family revoked", t.familyId,
+                            t.clientId);
+                    return repository.revokeFamily(t.familyId, now).map(n -> new Use(null, null));
+                }
+            }
+            if (replacement == null) {
+                return Uni.createFrom().item(new Use(t, null));
+            }
+            if (t.rotatedAt == null) {
+                t.rotatedAt = now;
+            }
+            RefreshTokenEntity next = new RefreshTokenEntity();
+            next.id = UUID.randomUUID();
+            next.familyId = t.familyId;
+            next.tokenHash = hash(replacement);
+            next.userId = t.userId;
+            next.clientId = t.clientId;
+            next.scope = t.scope;
+            next.audience = t.audience;
+            next.createdAt = now;
+            next.expiresAt = t.expiresAt;
+            return repository.persist(next).map(x -> new Use(t, replacement));
+        })).map(use -> {
+            // The revocation above must commit, so the refusal is raised after the transaction.
+            if (use.used() == null) {
+                throw AuthError.invalidGrant(INVALID);
+            }
+            return use;
+        });
+    }
+
+    private static ClientConfig.RefreshTokenSettings settings(ClientConfig client) {
+        return client.refreshToken() != null
+                ? client.refreshToken()
+                : new ClientConfig.RefreshTokenSettings(null, null, null);
+    }
+
+    private String newToken() {
+        byte[] b = new byte[32];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static String hash(String token) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
