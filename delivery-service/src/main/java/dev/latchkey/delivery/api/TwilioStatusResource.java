@@ -1,0 +1,50 @@
+package dev.latchkey.delivery.api;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.latchkey.delivery.config.DeliveryConfig;
+import dev.latchkey.delivery.service.TwilioCallbackService;
+
+/**
+ * Twilio's message status callback. 204 when the signature checks out and the record is updated; 403 for an
+ * unsigned, badly signed or unknown callback.
+ */
+@Path("/twilio/status")
+public class TwilioStatusResource {
+
+    private final TwilioCallbackService callbacks;
+    private final DeliveryConfig config;
+
+    public TwilioStatusResource(TwilioCallbackService callbacks, DeliveryConfig config) {
+        this.callbacks = callbacks;
+        this.config = config;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> status(MultivaluedMap<String, String> form,
+            @HeaderParam("X-Twilio-Signature") String signature, @Context UriInfo uri) {
+        Map<String, String> params = new HashMap<>();
+        form.forEach((k, v) -> params.put(k, v.isEmpty() ? "" : v.get(0)));
+        String url = config.twilio().statusCallbackUrl().orElseGet(() -> uri.getRequestUri().toString());
+        return callbacks.handle(url, params, signature).map(result -> switch (result) {
+            case ACCEPTED -> Response.noContent().build();
+            case FORBIDDEN -> ApiError.response(403, "access_denied", "Missing or invalid Twilio signature.");
+        });
+    }
+}

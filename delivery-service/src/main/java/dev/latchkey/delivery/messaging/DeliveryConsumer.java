@@ -1,0 +1,221 @@
+package dev.latchkey.delivery.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+
+import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.event.DeliveryEvent;
+import dev.latchkey.common.event.DeliveryStatus;
+import dev.latchkey.delivery.config.DeliveryConfig;
+import dev.latchkey.delivery.messaging.DeliveryPublisher.SourceRecord;
+import dev.latchkey.delivery.service.DeliveryOutcome;
+import dev.latchkey.delivery.service.DeliveryOutcome.Duplicate;
+import dev.latchkey.delivery.service.DeliveryOutcome.Expired;
+import dev.latchkey.delivery.service.DeliveryOutcome.Failed;
+import dev.latchkey.delivery.service.DeliveryOutcome.Retry;
+import dev.latchkey.delivery.service.DeliveryOutcome.Sent;
+import dev.latchkey.delivery.service.DeliveryService;
+
+/**
+ * The four consumers: {@code otp.delivery.sms} and {@code otp.delivery.email}, and their retry topics. Each channel
+ * has its own consumer group and its own bound on records in flight ({@code latchkey.delivery.<channel>.max-in-flight}),
+ * so ops can scale and throttle SMS and email apart.
+ *
+ * <p>
+ * A record is admitted when a permit is free and handled asynchronously; it is acknowledged only after its outcome is
+ * safely on Kafka (status event, retry record or dead-letter record). Offsets are committed with the throttled strategy,
+ * which commits past a record only once it and every record before it are acknowledged: a crash redelivers what was
+ * in flight, and the ledger turns the redelivery into a no-op. A record from a retry topic waits for its
+ * {@code latchkey-not-before} time on a timer, holding no thread and not delaying other records.
+ */
+@ApplicationScoped
+public class DeliveryConsumer {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryConsumer.class);
+
+    private final DeliveryService service;
+    private final DeliveryPublisher publisher;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final DeliveryConfig config;
+    private final MeterRegistry metrics;
+    private final InFlightLimiter smsInFlight;
+    private final InFlightLimiter emailInFlight;
+    private final InFlightLimiter smsRetryInFlight;
+    private final InFlightLimiter emailRetryInFlight;
+
+    public DeliveryConsumer(DeliveryService service, DeliveryPublisher publisher, ObjectMapper mapper, Clock clock,
+            DeliveryConfig config, MeterRegistry metrics) {
+        this.service = service;
+        this.publisher = publisher;
+        this.mapper = mapper;
+        this.clock = clock;
+        this.config = config;
+        this.metrics = metrics;
+        this.smsInFlight = new InFlightLimiter(config.sms().maxInFlight());
+        this.emailInFlight = new InFlightLimiter(config.email().maxInFlight());
+        // Retries have their own permits: records waiting for their time never hold up fresh events.
+        this.smsRetryInFlight = new InFlightLimiter(config.retry().maxInFlight());
+        this.emailRetryInFlight = new InFlightLimiter(config.retry().maxInFlight());
+    }
+
+    @Incoming("sms")
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public Uni<Void> sms(Message<byte[]> record) {
+        return admit(ConnectionConfig.SMS, smsInFlight, record);
+    }
+
+    @Incoming("sms-retry")
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public Uni<Void> smsRetry(Message<byte[]> record) {
+        return admit(ConnectionConfig.SMS, smsRetryInFlight, record);
+    }
+
+    @Incoming("email")
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public Uni<Void> email(Message<byte[]> record) {
+        return admit(ConnectionConfig.EMAIL, emailInFlight, record);
+    }
+
+    @Incoming("email-retry")
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public Uni<Void> emailRetry(Message<byte[]> record) {
+        return admit(ConnectionConfig.EMAIL, emailRetryInFlight, record);
+    }
+
+    /** Completes once the record holds a permit; the work goes on after that. */
+    private Uni<Void> admit(String channel, InFlightLimiter inFlight, Message<byte[]> record) {
+        return inFlight.acquire().invoke(() -> Uni.createFrom().deferred(() -> handle(channel, record))
+                .onTermination().invoke(inFlight::release)
+                .subscribe().with(ignored -> {
+                }, failure -> LOG.errorf("delivery record not settled: %s", failure.getMessage())));
+    }
+
+    private Uni<Void> handle(String channel, Message<byte[]> record) {
+        SourceRecord source = source(record);
+        int attempt = Math.max(1, intHeader(source.headers(), DeliveryPublisher.ATTEMPT, 1));
+        DeliveryEvent event;
+        try {
+            event = mapper.readValue(source.value(), DeliveryEvent.class);
+        } catch (Exception e) {
+            // Not an event at all: nothing to deliver, keep it for a person to look at.
+            return settle(record, publisher.deadLetter(source, null, attempt, "unreadable delivery event"));
+        }
+        long notBefore = longHeader(source.headers(), DeliveryPublisher.NOT_BEFORE, 0);
+        Duration wait = Duration.ofMillis(notBefore - clock.millis());
+        Uni<Void> due = wait.isNegative() || wait.isZero() || expiresFirst(event, notBefore)
+                ? Uni.createFrom().voidItem()
+                : Uni.createFrom().voidItem().onItem().delayIt().by(wait);
+        return due.chain(() -> service.deliver(event, channel, attempt))
+                .chain(outcome -> publish(channel, source, event, attempt, outcome))
+                .onItemOrFailure().transformToUni((ok, failure) -> failure == null
+                        ? Uni.createFrom().completionStage(record.ack())
+                        // Kafka would not take the outcome: the failure strategy (dead-letter topic) takes over.
+                        : Uni.createFrom().completionStage(record.nack(failure)));
+    }
+
+    private static boolean expiresFirst(DeliveryEvent event, long notBefore) {
+        return event.expiresAt() != null && event.expiresAt().toEpochMilli() <= notBefore;
+    }
+
+    private Uni<Void> publish(String channel, SourceRecord source, DeliveryEvent event, int attempt,
+            DeliveryOutcome outcome) {
+        count(channel, outcome);
+        return switch (outcome) {
+            case Sent s -> {
+                latency(channel, event);
+                yield publisher.status(status(event, channel, "sent", s.provider(), s.providerId(), null,
+                        s.segments(), attempt));
+            }
+            case Expired x -> publisher.status(status(event, channel, "expired", null, null, x.reason(), null,
+                    attempt));
+            case Duplicate d -> publisher.status(status(event, channel, "duplicate", d.provider(), d.providerId(),
+                    "already " + d.previousState(), null, attempt));
+            case Retry r -> publisher.retry(retryTopic(channel), source, r.nextAttempt(), r.notBefore(), r.reason())
+                    .chain(() -> publisher.status(status(event, channel, "retrying", r.provider(), null, r.reason(),
+                            null, r.nextAttempt())));
+            case Failed f -> publisher.deadLetter(source, event.eventId(), attempt, f.reason())
+                    .chain(() -> publisher.status(status(event, channel, "failed", f.provider(), null, f.reason(),
+                            f.segments(), attempt)));
+        };
+    }
+
+    private Uni<Void> settle(Message<byte[]> record, Uni<Void> publishing) {
+        return publishing.onItemOrFailure().transformToUni((ok, failure) -> failure == null
+                ? Uni.createFrom().completionStage(record.ack())
+                : Uni.createFrom().completionStage(record.nack(failure)));
+    }
+
+    private DeliveryStatus status(DeliveryEvent e, String channel, String status, String provider,
+            String providerId, String reason, Integer segments, int attempt) {
+        return new DeliveryStatus(e.eventId(), e.clientId(), e.connection(), channel, status, provider, providerId,
+                reason, segments, attempt, clock.instant());
+    }
+
+    private String retryTopic(String channel) {
+        return ConnectionConfig.SMS.equals(channel) ? config.topics().smsRetry() : config.topics().emailRetry();
+    }
+
+    private void count(String channel, DeliveryOutcome outcome) {
+        String status = switch (outcome) {
+            case Sent s -> "sent";
+            case Expired x -> "expired";
+            case Duplicate d -> "duplicate";
+            case Retry r -> "retrying";
+            case Failed f -> "failed";
+        };
+        metrics.counter("latchkey.delivery.outcomes", "channel", channel, "status", status).increment();
+    }
+
+    private void latency(String channel, DeliveryEvent event) {
+        if (event.issuedAt() != null) {
+            Timer.builder("latchkey.delivery.latency")
+                    .description("From the event's issued_at to the provider's acceptance")
+                    .tag("channel", channel)
+                    .publishPercentiles(0.5, 0.99)
+                    .register(metrics)
+                    .record(Duration.between(event.issuedAt(), clock.instant()));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static SourceRecord source(Message<byte[]> record) {
+        IncomingKafkaRecordMetadata<String, byte[]> m = record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .orElseThrow(() -> new IllegalStateException("not a Kafka record"));
+        return new SourceRecord(m.getTopic(), m.getPartition(), m.getOffset(), m.getKey(), record.getPayload(),
+                m.getHeaders());
+    }
+
+    private static int intHeader(Headers headers, String name, int fallback) {
+        return (int) longHeader(headers, name, fallback);
+    }
+
+    private static long longHeader(Headers headers, String name, long fallback) {
+        Header h = headers == null ? null : headers.lastHeader(name);
+        if (h == null || h.value() == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(new String(h.value(), StandardCharsets.UTF_8).strip());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

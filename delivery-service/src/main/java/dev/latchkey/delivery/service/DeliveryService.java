@@ -1,0 +1,366 @@
+package dev.latchkey.delivery.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+
+import dev.latchkey.common.config.ClientConfig;
+import dev.latchkey.common.config.ConfigView;
+import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.config.ConnectionConfig.SmsSettings;
+import dev.latchkey.common.crypto.PlatformCipher;
+import dev.latchkey.common.event.DeliveryEvent;
+import dev.latchkey.delivery.config.DeliveryConfig;
+import dev.latchkey.delivery.provider.OutboxSmsSender;
+import dev.latchkey.delivery.provider.SmtpEmailSender;
+import dev.latchkey.delivery.provider.TwilioSmsSender;
+import dev.latchkey.delivery.service.DeliveryOutcome.Duplicate;
+import dev.latchkey.delivery.service.DeliveryOutcome.Expired;
+import dev.latchkey.delivery.service.DeliveryOutcome.Failed;
+import dev.latchkey.delivery.service.DeliveryOutcome.Retry;
+import dev.latchkey.delivery.service.DeliveryOutcome.Sent;
+import dev.latchkey.delivery.store.DeliveryLedger;
+import dev.latchkey.delivery.store.DeliveryLedger.Claim;
+import dev.latchkey.delivery.store.DeliveryLedger.Record;
+import dev.latchkey.delivery.store.DeliveryLedger.Subject;
+import dev.latchkey.delivery.store.SenderRateLimiter;
+
+/**
+ * One attempt at one delivery event: check expiry, render, respect the sender's rate, claim the event in the ledger,
+ * call the provider once, record the result. Every path ends in a {@link DeliveryOutcome}; only a bug ends in a
+ * failed Uni. The provider is called only by the attempt that claimed the event, so an event id is sent at most once.
+ */
+@ApplicationScoped
+public class DeliveryService {
+
+    private static final Logger LOG = Logger.getLogger(DeliveryService.class);
+    /** A code with less than this left is not worth sending. */
+    private static final Duration MIN_REMAINING = Duration.ofSeconds(1);
+
+    private final ConfigView configView;
+    private final PlatformCipher cipher;
+    private final MessageRenderer renderer;
+    private final DeliveryLedger ledger;
+    private final SenderRateLimiter rateLimiter;
+    private final TwilioSmsSender twilio;
+    private final OutboxSmsSender outbox;
+    private final SmtpEmailSender smtp;
+    private final DeliveryConfig config;
+    private final Backoff backoff;
+    private final Clock clock;
+
+    public DeliveryService(ConfigView configView, PlatformCipher cipher, MessageRenderer renderer,
+            DeliveryLedger ledger, SenderRateLimiter rateLimiter, TwilioSmsSender twilio, OutboxSmsSender outbox,
+            SmtpEmailSender smtp, DeliveryConfig config, Clock clock) {
+        this.configView = configView;
+        this.cipher = cipher;
+        this.renderer = renderer;
+        this.ledger = ledger;
+        this.rateLimiter = rateLimiter;
+        this.twilio = twilio;
+        this.outbox = outbox;
+        this.smtp = smtp;
+        this.config = config;
+        this.backoff = new Backoff(config.retry().initialBackoff(), config.retry().maxBackoff());
+        this.clock = clock;
+    }
+
+    /** The Twilio auth token's encryption context for a connection. */
+    public static String authTokenContext(String connection) {
+        return "connection:" + connection + ":twilio_auth_token";
+    }
+
+    /**
+     * @param channel the channel of the topic the event came from ({@code sms} or {@code email})
+     * @param attempt 1 for the first attempt
+     */
+    public Uni<DeliveryOutcome> deliver(DeliveryEvent event, String channel, int attempt) {
+        return Uni.createFrom().deferred(() -> attempt(event, channel, attempt))
+                // Redis or another dependency failing before the provider call: nothing was sent, try later.
+                .onFailure().recoverWithItem(e -> new Retry("delivery-service dependency failed: " + describe(e),
+                        clock.instant().plus(backoff.after(1)), attempt, null));
+    }
+
+    private Uni<DeliveryOutcome> attempt(DeliveryEvent event, String channel, int attempt) {
+        String malformed = malformed(event, channel);
+        if (malformed != null) {
+            return Uni.createFrom().item(new Failed("malformed event: " + malformed, null, null));
+        }
+        Subject subject = new Subject(event.eventId(), event.clientId(), event.connection(), channel);
+        Instant now = clock.instant();
+        if (expiredAt(event, now)) {
+            return expire(subject, event, attempt, now);
+        }
+        Optional<ConnectionConfig> found = configView.connection(event.connection());
+        if (found.isEmpty()) {
+            if (!configView.caughtUp()) {
+                return Uni.createFrom().item(new Retry("configuration not loaded yet", now.plus(backoff.after(1)),
+                        attempt, null));
+            }
+            return fail(subject, event, attempt, "unknown connection " + event.connection(), null, null);
+        }
+        ConnectionConfig connection = found.get();
+        if (!channel.equals(connection.strategy())) {
+            return fail(subject, event, attempt, "connection " + connection.name() + " is not an " + channel
+                    + " connection", null, null);
+        }
+        MessageRenderer.Rendered message;
+        try {
+            message = render(event, channel, connection);
+        } catch (PlatformCipher.DecryptionException e) {
+            return fail(subject, event, attempt, "the event's code does not open with the platform key", null, null);
+        } catch (MessageRenderer.TemplateException | IllegalArgumentException e) {
+            return fail(subject, event, attempt, e.getMessage(), null, null);
+        }
+        return ConnectionConfig.SMS.equals(channel)
+                ? sms(subject, event, attempt, connection, message)
+                : email(subject, event, attempt, connection, message);
+    }
+
+    private MessageRenderer.Rendered render(DeliveryEvent event, String channel, ConnectionConfig connection) {
+        String context = DeliveryEvent.cipherContext(event.eventId());
+        boolean link = "link".equals(event.send());
+        String code = event.codeEnc() == null ? null : cipher.decrypt(event.codeEnc(), context);
+        String magicLink = event.linkEnc() == null ? null : cipher.decrypt(event.linkEnc(), context);
+        if (link ? magicLink == null : code == null) {
+            throw new IllegalArgumentException("malformed event: no " + (link ? "link" : "code"));
+        }
+        String appName = configView.client(event.clientId()).map(ClientConfig::name).orElse(null);
+        String language = event.language() == null || event.language().isBlank()
+                ? connection.defaultLanguageOrEn()
+                : event.language();
+        int ttlMinutes = (connection.codeTtlSeconds() + 59) / 60;
+        return renderer.render(connection, link, new MessageRenderer.Variables(code, magicLink, event.recipient(),
+                channel, appName, language, ttlMinutes));
+    }
+
+    private Uni<DeliveryOutcome> sms(Subject subject, DeliveryEvent event, int attempt, ConnectionConfig connection,
+            MessageRenderer.Rendered message) {
+        int segments = message.segments();
+        SmsSettings settings = connection.sms();
+        if (!hasTwilioCredentials(settings)) {
+            if (outbox.active()) {
+                return callOnce(subject, event, attempt, OutboxSmsSender.PROVIDER, segments,
+                        () -> outbox.send(event.recipient(), message.text(), event.eventId(), connection.name(),
+                                segments));
+            }
+            return fail(subject, event, attempt, "connection " + connection.name()
+                    + " has no Twilio credentials and the outbox is off", TwilioSmsSender.PROVIDER, segments);
+        }
+        String sender = SmsSettings.SOURCE_FROM.equals(settings.source())
+                ? settings.from()
+                : settings.messagingServiceSid();
+        if (sender == null || sender.isBlank()) {
+            return fail(subject, event, attempt, "connection " + connection.name() + " names no "
+                    + (SmsSettings.SOURCE_FROM.equals(settings.source()) ? "From number" : "Messaging Service SID"),
+                    TwilioSmsSender.PROVIDER, segments);
+        }
+        String authToken;
+        try {
+            authToken = cipher.decrypt(settings.twilioAuthTokenEnc(), authTokenContext(connection.name()));
+        } catch (PlatformCipher.DecryptionException e) {
+            return fail(subject, event, attempt, "the Twilio auth token of connection " + connection.name()
+                    + " does not open with the platform key", TwilioSmsSender.PROVIDER, segments);
+        }
+        int perSecond = config.twilio().senderRates().getOrDefault(sender, config.twilio().messagesPerSecond());
+        return rateLimiter.reserve(settings.twilioAccountSid() + ":" + sender, perSecond,
+                config.twilio().maxThrottleWait())
+                .chain(reservation -> {
+                    if (!reservation.granted()) {
+                        // Parked, not failed: the attempt number stays, the code's expiry bounds the wait.
+                        return Uni.createFrom().item(new Retry("sender " + sender + " is at its limit of " + perSecond
+                                + " messages/s", clock.instant().plus(reservation.delay()), attempt,
+                                TwilioSmsSender.PROVIDER));
+                    }
+                    return delay(reservation.delay()).chain(() -> callOnce(subject, event, attempt,
+                            TwilioSmsSender.PROVIDER, segments, () -> twilio.send(settings, authToken,
+                                    new TwilioSmsSender.Sms(event.recipient(), message.text(),
+                                            validitySeconds(event)))));
+                });
+    }
+
+    private Uni<DeliveryOutcome> email(Subject subject, DeliveryEvent event, int attempt, ConnectionConfig connection,
+            MessageRenderer.Rendered message) {
+        String from = connection.email() != null && connection.email().from() != null
+                && !connection.email().from().isBlank() ? connection.email().from() : config.mail().from();
+        SmtpEmailSender.Email email = new SmtpEmailSender.Email(from, event.recipient(), message.subject(),
+                message.text(), message.html(), event.eventId(), event.language());
+        return callOnce(subject, event, attempt, SmtpEmailSender.PROVIDER, null, () -> smtp.send(email));
+    }
+
+    /** Claims the event and, if this attempt owns it, calls the provider exactly once. */
+    private Uni<DeliveryOutcome> callOnce(Subject subject, DeliveryEvent event, int attempt, String provider,
+            Integer segments, Supplier<Uni<String>> send) {
+        Instant now = clock.instant();
+        if (expiredAt(event, now)) {
+            return expire(subject, event, attempt, now);
+        }
+        return ledger.claim(subject, attempt, DeliveryLedger.CALLING, null, now, recordTtl(event, now))
+                .chain(claim -> claim.won()
+                        ? call(subject, event, attempt, provider, segments, send)
+                        : alreadyHandled(subject, event, claim.existing().orElseThrow()));
+    }
+
+    private Uni<DeliveryOutcome> call(Subject subject, DeliveryEvent event, int attempt, String provider,
+            Integer segments, Supplier<Uni<String>> send) {
+        Uni<String> sending;
+        try {
+            sending = send.get();
+        } catch (RuntimeException e) {
+            sending = Uni.createFrom().failure(e);
+        }
+        return sending.onItemOrFailure().transformToUni((providerId, failure) -> {
+            Instant now = clock.instant();
+            if (failure == null) {
+                Map<String, String> fields = new HashMap<>();
+                fields.put("provider", provider);
+                fields.put("provider_id", providerId);
+                if (segments != null) {
+                    fields.put("segments", segments.toString());
+                }
+                DeliveryOutcome sent = new Sent(provider, providerId, segments);
+                return ledger.finish(subject.eventId(), DeliveryLedger.SENT, fields, now, recordTtl(event, now))
+                        .replaceWith(sent)
+                        // It went out: the record stays "calling", which also keeps a redelivery from resending.
+                        .onFailure().recoverWithItem(e -> {
+                            LOG.warnf("event %s sent but its record not updated: %s", subject.eventId(), describe(e));
+                            return sent;
+                        });
+            }
+            ProviderException pe = failure instanceof ProviderException p
+                    ? p
+                    : new ProviderException("unexpected failure calling " + provider + ": " + describe(failure),
+                            true);
+            return afterFailure(subject, event, attempt, provider, segments, pe, now);
+        });
+    }
+
+    private Uni<DeliveryOutcome> afterFailure(Subject subject, DeliveryEvent event, int attempt, String provider,
+            Integer segments, ProviderException failure, Instant now) {
+        String reason = failure.getMessage();
+        if (!failure.isTransient()) {
+            return finishFailed(subject, event, provider, segments, reason, now);
+        }
+        if (attempt >= config.retry().maxAttempts()) {
+            return finishFailed(subject, event, provider, segments,
+                    "gave up after " + attempt + " attempts: " + reason, now);
+        }
+        Instant notBefore = now.plus(backoff.after(attempt));
+        if (!notBefore.plus(MIN_REMAINING).isBefore(event.expiresAt())) {
+            return finishFailed(subject, event, provider, segments,
+                    "the code expires before attempt " + (attempt + 1) + " could run: " + reason, now);
+        }
+        Map<String, String> fields = Map.of("provider", provider, "reason", reason);
+        return ledger.finish(subject.eventId(), DeliveryLedger.RETRYING, fields, now, recordTtl(event, now))
+                .replaceWith(new Retry(reason, notBefore, attempt + 1, provider));
+    }
+
+    private Uni<DeliveryOutcome> finishFailed(Subject subject, DeliveryEvent event, String provider, Integer segments,
+            String reason, Instant now) {
+        Map<String, String> fields = new HashMap<>();
+        fields.put("reason", reason);
+        if (provider != null) {
+            fields.put("provider", provider);
+        }
+        return ledger.finish(subject.eventId(), DeliveryLedger.FAILED, fields, now, recordTtl(event, now))
+                .replaceWith(new Failed(reason, provider, segments));
+    }
+
+    private Uni<DeliveryOutcome> alreadyHandled(Subject subject, DeliveryEvent event, Record record) {
+        Instant now = clock.instant();
+        if (DeliveryLedger.CALLING.equals(record.state())
+                && record.at().plus(config.ledger().callTimeout()).isBefore(now)) {
+            // The attempt that claimed it died while calling the provider: the message may or may not have gone.
+            return finishFailed(subject, event, record.get("provider"), null,
+                    "an earlier attempt stopped during the provider call; outcome unknown, not sent again", now);
+        }
+        return Uni.createFrom().item(new Duplicate(record.state(), emptyToNull(record.get("provider")),
+                emptyToNull(record.get("provider_id"))));
+    }
+
+    private Uni<DeliveryOutcome> expire(Subject subject, DeliveryEvent event, int attempt, Instant now) {
+        String reason = "code expired at " + event.expiresAt();
+        return ledger.claim(subject, attempt, DeliveryLedger.EXPIRED, reason, now, recordTtl(event, now))
+                .chain(claim -> outcomeOfTerminalClaim(claim, new Expired(reason)));
+    }
+
+    private Uni<DeliveryOutcome> fail(Subject subject, DeliveryEvent event, int attempt, String reason,
+            String provider, Integer segments) {
+        Instant now = clock.instant();
+        return ledger.claim(subject, attempt, DeliveryLedger.FAILED, reason, now, recordTtl(event, now))
+                .chain(claim -> outcomeOfTerminalClaim(claim, new Failed(reason, provider, segments)));
+    }
+
+    private static Uni<DeliveryOutcome> outcomeOfTerminalClaim(Claim claim, DeliveryOutcome outcome) {
+        if (claim.won()) {
+            return Uni.createFrom().item(outcome);
+        }
+        Record r = claim.existing().orElseThrow();
+        return Uni.createFrom().item(new Duplicate(r.state(), emptyToNull(r.get("provider")),
+                emptyToNull(r.get("provider_id"))));
+    }
+
+    private static String malformed(DeliveryEvent e, String channel) {
+        if (e.eventId() == null || e.eventId().isBlank()) {
+            return "no event_id";
+        }
+        if (e.recipient() == null || e.recipient().isBlank()) {
+            return "no recipient";
+        }
+        if (e.connection() == null || e.connection().isBlank()) {
+            return "no connection";
+        }
+        if (e.expiresAt() == null) {
+            return "no expires_at";
+        }
+        if (e.channel() != null && !e.channel().equals(channel)) {
+            return "channel " + e.channel() + " on the " + channel + " topic";
+        }
+        return null;
+    }
+
+    private static boolean expiredAt(DeliveryEvent event, Instant now) {
+        return !now.plus(MIN_REMAINING).isBefore(event.expiresAt());
+    }
+
+    private int validitySeconds(DeliveryEvent event) {
+        long seconds = Duration.between(clock.instant(), event.expiresAt()).toSeconds();
+        return (int) Math.max(1, Math.min(seconds, Integer.MAX_VALUE));
+    }
+
+    private Duration recordTtl(DeliveryEvent event, Instant now) {
+        Duration remaining = Duration.between(now, event.expiresAt());
+        return (remaining.isNegative() ? Duration.ZERO : remaining).plus(config.ledger().retentionAfterExpiry());
+    }
+
+    private static boolean hasTwilioCredentials(SmsSettings s) {
+        return s != null && s.twilioAccountSid() != null && !s.twilioAccountSid().isBlank()
+                && s.twilioAuthTokenEnc() != null && !s.twilioAuthTokenEnc().isBlank();
+    }
+
+    private static Uni<Void> delay(Duration d) {
+        if (d.isZero() || d.isNegative()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().voidItem().onItem().delayIt().by(d);
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? "unexpected error" : m;
+    }
+}

@@ -1,0 +1,168 @@
+package dev.latchkey.delivery.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+
+/**
+ * The delivery record of each event, in Redis under {@code delivery:event:<event id>}: what makes a redelivered event
+ * a no-op. An attempt first claims the record (state {@code calling}) just before the provider call; a record that
+ * is already {@code sent}, {@code failed}, {@code expired} or {@code calling} is never claimed again, so the provider
+ * is called at most once per event id, whatever Kafka redelivers. A {@code retrying} record can be claimed only by a
+ * later attempt. Records live until the code's expiry plus a margin; after that the event is expired anyway.
+ *
+ * <p>
+ * Fields: {@code state}, {@code attempt}, {@code at} (epoch ms of the last change), {@code client},
+ * {@code connection}, {@code channel}, {@code provider}, {@code provider_id}, {@code segments}, {@code reason},
+ * {@code provider_status} (from Twilio's status callback). {@code delivery:sid:<provider id>} points back to the
+ * event id for the callback.
+ */
+@ApplicationScoped
+public class DeliveryLedger {
+
+    public static final String CALLING = "calling";
+    public static final String SENT = "sent";
+    public static final String FAILED = "failed";
+    public static final String EXPIRED = "expired";
+    public static final String RETRYING = "retrying";
+
+    private static final RedisScript CLAIM = new RedisScript("""
+            local state = redis.call('HGET', KEYS[1], 'state')
+            if state then
+              local attempt = tonumber(redis.call('HGET', KEYS[1], 'attempt') or '0')
+              if state ~= 'retrying' or attempt >= tonumber(ARGV[1]) then
+                return redis.call('HGETALL', KEYS[1])
+              end
+            end
+            redis.call('HSET', KEYS[1], 'state', ARGV[7], 'attempt', ARGV[1], 'at', ARGV[2], 'client', ARGV[4],
+              'connection', ARGV[5], 'channel', ARGV[6], 'reason', ARGV[8])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return 1
+            """);
+
+    private static final RedisScript UPDATE = new RedisScript("""
+            redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return 1
+            """);
+
+    private final ReactiveRedisDataSource redis;
+
+    public DeliveryLedger(ReactiveRedisDataSource redis) {
+        this.redis = redis;
+    }
+
+    /** Who the record is about: written with the claim. */
+    public record Subject(String eventId, String clientId, String connection, String channel) {
+    }
+
+    /** A record as found. */
+    public record Record(Map<String, String> fields) {
+
+        public String state() {
+            return fields.get("state");
+        }
+
+        public int attempt() {
+            return Integer.parseInt(fields.getOrDefault("attempt", "0"));
+        }
+
+        public Instant at() {
+            return Instant.ofEpochMilli(Long.parseLong(fields.getOrDefault("at", "0")));
+        }
+
+        public String get(String field) {
+            return fields.get(field);
+        }
+    }
+
+    /** Result of a claim: empty when this attempt now owns the event, else the record that was already there. */
+    public record Claim(Optional<Record> existing) {
+
+        public boolean won() {
+            return existing.isEmpty();
+        }
+    }
+
+    /**
+     * Takes the event for this attempt, moving it to {@code state} ({@code calling} before a provider call,
+     * {@code expired} or {@code failed} when it ends without one), unless a record says it was handled already.
+     */
+    public Uni<Claim> claim(Subject s, int attempt, String state, String reason, Instant now, Duration ttl) {
+        return CLAIM.run(redis, List.of(key(s.eventId())), Integer.toString(attempt),
+                Long.toString(now.toEpochMilli()), Long.toString(Math.max(1000, ttl.toMillis())), nz(s.clientId()),
+                nz(s.connection()), nz(s.channel()), state, nz(reason))
+                .map(r -> r.type() == ResponseType.MULTI
+                        ? new Claim(Optional.of(new Record(flatToMap(r))))
+                        : new Claim(Optional.empty()));
+    }
+
+    /** Records the end (or next step) of an attempt this instance claimed. */
+    public Uni<Void> finish(String eventId, String state, Map<String, String> fields, Instant now, Duration ttl) {
+        List<String> args = new ArrayList<>();
+        args.add(Long.toString(Math.max(1000, ttl.toMillis())));
+        args.add("state");
+        args.add(state);
+        args.add("at");
+        args.add(Long.toString(now.toEpochMilli()));
+        fields.forEach((k, v) -> {
+            args.add(k);
+            args.add(nz(v));
+        });
+        Uni<Void> update = UPDATE.run(redis, List.of(key(eventId)), args.toArray(String[]::new)).replaceWithVoid();
+        String providerId = fields.get("provider_id");
+        if (SENT.equals(state) && providerId != null) {
+            return update.chain(() -> redis.execute("SET", sidKey(providerId), eventId, "PX",
+                    Long.toString(Math.max(1000, ttl.toMillis())))).replaceWithVoid();
+        }
+        return update;
+    }
+
+    public Uni<Optional<Record>> find(String eventId) {
+        return redis.hash(String.class).hgetall(key(eventId))
+                .map(m -> m == null || m.isEmpty() ? Optional.<Record>empty() : Optional.of(new Record(m)));
+    }
+
+    /** The event a provider message id belongs to (Twilio's MessageSid), while its record lives. */
+    public Uni<Optional<String>> eventOfProviderId(String providerId) {
+        return redis.value(String.class).get(sidKey(providerId)).map(Optional::ofNullable);
+    }
+
+    /** Records what the provider later said about the message (delivered, undelivered, ...). Keeps the TTL. */
+    public Uni<Void> providerStatus(String eventId, String status, String errorCode, Instant now) {
+        return redis.hash(String.class).hset(key(eventId), Map.of("provider_status", nz(status), "provider_error",
+                nz(errorCode), "provider_status_at", Long.toString(now.toEpochMilli()))).replaceWithVoid();
+    }
+
+    static String key(String eventId) {
+        return "delivery:event:" + eventId;
+    }
+
+    static String sidKey(String providerId) {
+        return "delivery:sid:" + providerId;
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** A script's HGETALL comes back as a flat field, value, ... array (scripts speak RESP2). */
+    private static Map<String, String> flatToMap(Response r) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i + 1 < r.size(); i += 2) {
+            m.put(r.get(i).toString(), r.get(i + 1).toString());
+        }
+        return m;
+    }
+}

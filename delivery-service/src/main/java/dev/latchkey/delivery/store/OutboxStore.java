@@ -1,0 +1,75 @@
+package dev.latchkey.delivery.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The local SMS outbox: the messages that would have gone through Twilio, newest first, in a Redis list per recipient
+ * ({@code delivery:outbox:<E.164 number>}), trimmed and expiring. For machines without Twilio credentials only: it
+ * holds message bodies, codes included, the way a phone would.
+ */
+@ApplicationScoped
+public class OutboxStore {
+
+    private static final RedisScript PUSH = new RedisScript("""
+            redis.call('LPUSH', KEYS[1], ARGV[1])
+            redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return 1
+            """);
+
+    private final ReactiveRedisDataSource redis;
+    private final ObjectMapper mapper;
+
+    public OutboxStore(ReactiveRedisDataSource redis, ObjectMapper mapper) {
+        this.redis = redis;
+        this.mapper = mapper;
+    }
+
+    /** One message in the outbox. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record OutboxMessage(String id, String to, String from, String body, String eventId, String connection,
+            Integer segments, Instant createdAt) {
+    }
+
+    public Uni<Void> add(OutboxMessage message, int keep, Duration retention) {
+        String json;
+        try {
+            json = mapper.writeValueAsString(message);
+        } catch (Exception e) {
+            return Uni.createFrom().failure(new IllegalStateException("outbox message does not serialise"));
+        }
+        return PUSH.run(redis, List.of(key(message.to())), json, Integer.toString(Math.max(1, keep)),
+                Long.toString(Math.max(1000, retention.toMillis()))).replaceWithVoid();
+    }
+
+    /** Newest first. */
+    public Uni<List<OutboxMessage>> list(String to) {
+        return redis.list(String.class).lrange(key(to), 0, -1)
+                .map(items -> items.stream().map(this::read).toList());
+    }
+
+    private OutboxMessage read(String json) {
+        try {
+            return mapper.readValue(json, OutboxMessage.class);
+        } catch (Exception e) {
+            throw new IllegalStateException("unreadable outbox entry");
+        }
+    }
+
+    private static String key(String to) {
+        return "delivery:outbox:" + to;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.latchkey.delivery;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.latchkey.common.config.ClientConfig;
+import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.config.ConnectionConfig.Template;
+import dev.latchkey.common.event.DeliveryEvent;
+import dev.latchkey.delivery.testing.DeliveryFixtures;
+import dev.latchkey.delivery.testing.DeliveryServers;
+import dev.latchkey.delivery.testing.DeliveryTestResource;
+import dev.latchkey.delivery.testing.SmtpSink;
+import dev.latchkey.delivery.testing.SmtpSink.Mail;
+import dev.latchkey.delivery.testing.TestServers;
+
+/** Email through quarkus-mailer to the local SMTP sink (GreenMail), through a proxy a test can take down. */
+@QuarkusTest
+@WithTestResource(value = DeliveryTestResource.class, scope = TestResourceScope.GLOBAL)
+class EmailDeliveryTest {
+
+    @DeliveryServers
+    TestServers servers;
+
+    @Inject
+    DeliveryFixtures fx;
+
+    private static Mail awaitMail(String to) {
+        // The sink lists a message as soon as it arrives; wait until it is readable in full.
+        await().atMost(Duration.ofSeconds(30)).until(() -> SmtpSink.messagesTo(to).stream()
+                .anyMatch(m -> !m.subject().isEmpty() && m.text() != null && m.html() != null));
+        List<Mail> mails = SmtpSink.messagesTo(to);
+        assertThat(mails, hasSize(1));
+        return mails.get(0);
+    }
+
+    @Test
+    void theDefaultTemplateHasSubjectTextAndHtml() {
+        ConnectionConfig c = fx.publish(DeliveryFixtures.email(DeliveryFixtures.unique("email"), Map.of(),
+                "Acme <login@acme.test>"));
+        String to = DeliveryFixtures.email();
+        DeliveryEvent e = fx.codeEvent("client-x", c, to, "734211", "en", Duration.ofMinutes(5));
+        fx.send(servers.topics().email(), e);
+
+        JsonNode sent = fx.awaitStatus(servers, e.eventId(), "sent");
+        Mail mail = awaitMail(to);
+        assertThat(mail.subject(), equalTo("Your verification code"));
+        assertThat(mail.headers().get("to"), containsString(to));
+        assertThat(mail.headers().get("from"), containsString("login@acme.test"));
+        assertThat(mail.text(), allOf(containsString("Your verification code is: 734211"),
+                containsString("expires in 5 minutes")));
+        assertThat(mail.html(), containsString("<strong>734211</strong>"));
+        assertThat(sent.path("provider").asText(), equalTo("smtp"));
+        assertThat(sent.path("provider_id").asText(), equalTo("<" + e.eventId() + "@latchkey>"));
+        assertThat(mail.headers().get("message-id"), equalTo("<" + e.eventId() + "@latchkey>"));
+    }
+
+    @Test
+    void theTemplateFollowsTheEventsLanguage() {
+        ClientConfig app = fx.client("Bibliothèque");
+        ConnectionConfig c = fx.publish(DeliveryFixtures.email(DeliveryFixtures.unique("email"), Map.of(
+                "default", new Template("Your {{ application.name }} code", "Code: {{ code }}",
+                        "<p>Code: <b>{{ code }}</b></p>"),
+                "fr", new Template("Votre code {{ application.name }}", "Votre code : {{ code }} ({{ email }})",
+                        "<p>Votre code : <b>{{ code }}</b></p>"),
+                "fr-CA", new Template("Votre code (Québec)", "Code québécois : {{ code }}", null)),
+                null));
+        String toFr = DeliveryFixtures.email();
+        String toCa = DeliveryFixtures.email();
+        String toEn = DeliveryFixtures.email();
+        DeliveryEvent fr = fx.codeEvent(app.clientId(), c, toFr, "510510", "fr-BE", Duration.ofMinutes(5));
+        DeliveryEvent ca = fx.codeEvent(app.clientId(), c, toCa, "620620", "fr-CA", Duration.ofMinutes(5));
+        DeliveryEvent en = fx.codeEvent(app.clientId(), c, toEn, "730730", "en-US", Duration.ofMinutes(5));
+        List.of(fr, ca, en).forEach(e -> fx.send(servers.topics().email(), e));
+
+        Mail mailFr = awaitMail(toFr);
+        assertThat(mailFr.subject(), equalTo("Votre code Bibliothèque"));
+        assertThat(mailFr.text(), equalTo("Votre code : 510510 (" + toFr + ")"));
+        assertThat(mailFr.html(), equalTo("<p>Votre code : <b>510510</b></p>"));
+        Mail mailCa = awaitMail(toCa);
+        assertThat(mailCa.subject(), equalTo("Votre code (Québec)"));
+        assertThat(mailCa.text(), equalTo("Code québécois : 620620"));
+        // No HTML in the template: the HTML part is made from the text.
+        assertThat(mailCa.html(), allOf(startsWith("<p>"), containsString("Code québécois : 620620")));
+        Mail mailEn = awaitMail(toEn);
+        assertThat(mailEn.subject(), equalTo("Your Bibliothèque code"));
+        assertThat(mailEn.text(), equalTo("Code: 730730"));
+        // The service's default From address.
+        assertThat(mailEn.headers().get("from"), containsString("no-reply@latchkey.local"));
+    }
+
+    @Test
+    void aMagicLinkEventRendersTheLink() {
+        ConnectionConfig c = fx.publish(DeliveryFixtures.email(DeliveryFixtures.unique("email"), Map.of(),
+                "login@acme.test"));
+        String to = DeliveryFixtures.email();
+        String link = "https://login.acme.test/passwordless/verify_redirect?verification_code=991199&state=x";
+        DeliveryEvent e = fx.linkEvent("client-x", c, to, "991199", link, "en", Duration.ofMinutes(5));
+        fx.send(servers.topics().email(), e);
+
+        Mail mail = awaitMail(to);
+        assertThat(mail.subject(), equalTo("Your sign-in link"));
+        assertThat(mail.text(), containsString(link));
+        assertThat(mail.html(), containsString("href=\"" + link + "\""));
+    }
+
+    @Test
+    void smtpDownThenUpDeliversAfterRecovery() throws Exception {
+        ConnectionConfig c = fx.publish(DeliveryFixtures.email(DeliveryFixtures.unique("email"), Map.of(),
+                "login@acme.test"));
+        String to = DeliveryFixtures.email();
+        DeliveryEvent e = fx.codeEvent("client-x", c, to, "454545", "en", Duration.ofMinutes(5));
+        servers.smtp().shut();
+        try {
+            fx.send(servers.topics().email(), e);
+            JsonNode retrying = fx.awaitStatus(servers, e.eventId(), "retrying");
+            assertThat(retrying.toString(), retrying.path("provider").asText(), equalTo("smtp"));
+            assertThat(retrying.toString(), SmtpSink.messagesTo(to), hasSize(0));
+        } finally {
+            servers.smtp().open();
+        }
+        JsonNode sent = fx.awaitStatus(servers, e.eventId(), "sent");
+        Mail mail = awaitMail(to);
+        assertThat(mail.text(), containsString("454545"));
+        assertThat(sent.path("attempt").asInt() > 1, equalTo(true));
+        assertThat(fx.statusNames(servers, e.eventId()), not(hasItem("failed")));
+    }
+}

@@ -1,0 +1,153 @@
+package dev.latchkey.delivery;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.event.DeliveryEvent;
+import dev.latchkey.delivery.testing.DeliveryFixtures;
+import dev.latchkey.delivery.testing.DeliveryServers;
+import dev.latchkey.delivery.testing.DeliveryTestResource;
+import dev.latchkey.delivery.testing.TestServers;
+
+/**
+ * POST /twilio/status: signed as Twilio signs (HMAC-SHA1 of the URL and the sorted parameters, keyed with the auth
+ * token), computed here independently of the service's RequestValidator.
+ */
+@QuarkusTest
+@WithTestResource(value = DeliveryTestResource.class, scope = TestResourceScope.GLOBAL)
+class TwilioStatusCallbackTest {
+
+    private static final String CALLBACK_URL = "https://delivery.latchkey.test/twilio/status";
+
+    @DeliveryServers
+    TestServers servers;
+
+    @Inject
+    DeliveryFixtures fx;
+
+    record Sent(DeliveryEvent event, String accountSid, String token, String messageSid) {
+    }
+
+    private Sent sendOne() {
+        String name = DeliveryFixtures.unique("sms");
+        String account = DeliveryFixtures.accountSid();
+        String token = DeliveryFixtures.secret();
+        ConnectionConfig c = fx.publish(DeliveryFixtures.sms(name, Map.of(),
+                fx.twilioMessagingService(name, account, token, "MG" + DeliveryFixtures.hex(16))));
+        DeliveryEvent e = fx.codeEvent("client-cb", c, DeliveryFixtures.phone(), "246810", "en",
+                Duration.ofMinutes(5));
+        fx.send(servers.topics().sms(), e);
+        JsonNode sent = fx.awaitStatus(servers, e.eventId(), "sent");
+        return new Sent(e, account, token, sent.path("provider_id").asText());
+    }
+
+    private static Map<String, String> callback(Sent s, String status, String errorCode) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("MessageSid", s.messageSid());
+        p.put("SmsSid", s.messageSid());
+        p.put("AccountSid", s.accountSid());
+        p.put("MessageStatus", status);
+        p.put("SmsStatus", status);
+        p.put("To", s.event().recipient());
+        p.put("ApiVersion", "2010-04-01");
+        if (errorCode != null) {
+            p.put("ErrorCode", errorCode);
+        }
+        return p;
+    }
+
+    static String sign(String token, String url, Map<String, String> params) throws Exception {
+        StringBuilder data = new StringBuilder(url);
+        new TreeMap<>(params).forEach((k, v) -> data.append(k).append(v));
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aSignedDeliveredCallbackIsPublished() throws Exception {
+        Sent s = sendOne();
+        Map<String, String> params = callback(s, "delivered", null);
+        given().contentType(ContentType.URLENC).formParams(params)
+                .header("X-Twilio-Signature", sign(s.token(), CALLBACK_URL, params))
+                .when().post("/twilio/status").then().statusCode(204);
+
+        JsonNode delivered = fx.awaitStatus(servers, s.event().eventId(), "delivered");
+        assertThat(delivered.path("provider_id").asText(), equalTo(s.messageSid()));
+        assertThat(delivered.path("connection").asText(), equalTo(s.event().connection()));
+    }
+
+    @Test
+    void anUndeliveredCallbackIsPublishedAsFailed() throws Exception {
+        Sent s = sendOne();
+        Map<String, String> params = callback(s, "undelivered", "30003");
+        given().contentType(ContentType.URLENC).formParams(params)
+                .header("X-Twilio-Signature", sign(s.token(), CALLBACK_URL, params))
+                .when().post("/twilio/status").then().statusCode(204);
+
+        JsonNode failed = fx.awaitStatus(servers, s.event().eventId(), "failed");
+        assertThat(failed.path("reason").asText(), containsString("30003"));
+    }
+
+    @Test
+    void unsignedOrBadlySignedCallbacksAreForbidden() throws Exception {
+        Sent s = sendOne();
+        Map<String, String> params = callback(s, "delivered", null);
+        given().contentType(ContentType.URLENC).formParams(params)
+                .when().post("/twilio/status").then().statusCode(403)
+                .body("error", equalTo("access_denied"));
+        // Signed with another token.
+        given().contentType(ContentType.URLENC).formParams(params)
+                .header("X-Twilio-Signature", sign(DeliveryFixtures.secret(), CALLBACK_URL, params))
+                .when().post("/twilio/status").then().statusCode(403);
+        // Signed, then a parameter changed.
+        String signature = sign(s.token(), CALLBACK_URL, params);
+        Map<String, String> tampered = new LinkedHashMap<>(params);
+        tampered.put("MessageStatus", "failed");
+        given().contentType(ContentType.URLENC).formParams(tampered).header("X-Twilio-Signature", signature)
+                .when().post("/twilio/status").then().statusCode(403);
+        // Signed for another URL.
+        given().contentType(ContentType.URLENC).formParams(params)
+                .header("X-Twilio-Signature", sign(s.token(), "https://evil.test/twilio/status", params))
+                .when().post("/twilio/status").then().statusCode(403);
+
+        Thread.sleep(300);
+        assertThat(fx.statusNames(servers, s.event().eventId()).toString(), not(containsString("delivered")));
+    }
+
+    @Test
+    void aCallbackForAnUnknownMessageIsForbidden() throws Exception {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("MessageSid", "SM" + DeliveryFixtures.hex(16));
+        params.put("MessageStatus", "delivered");
+        given().contentType(ContentType.URLENC).formParams(params)
+                .header("X-Twilio-Signature", sign("whatever", CALLBACK_URL, params))
+                .when().post("/twilio/status").then().statusCode(403)
+                .body("error_description", not(containsString("Exception")));
+    }
+}
