@@ -48,7 +48,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 # 1. The checks themselves: every policy rejects its negative fixture, and the good fixture passes.
-if ! (cd "$here/validate" && node --test --test-reporter=dot test/ >"$work/selftest.log" 2>&1); then
+if ! (cd "$here/validate" && node --test --test-reporter=dot test/policies.test.mjs >"$work/selftest.log" 2>&1); then
     cat "$work/selftest.log"
     fail "the validator's own tests failed (deploy/kubernetes/validate/test)"
 fi

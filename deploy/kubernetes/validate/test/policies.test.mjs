@@ -1,5 +1,5 @@
 // Each check must reject the fixture made to break it, and pass the good one: a check that cannot fail would
-// fail here. Run: cd deploy/kubernetes/validate && node --test test/
+// fail here. Run: cd deploy/kubernetes/validate && node --test test/policies.test.mjs
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
