@@ -4,7 +4,7 @@
 //     structural check below (fields, types, enums, and no unknown spec fields);
 //   - house policies: probes on every long-running container, pinned image tags, no literal secret value anywhere,
 //     KEDA consumers bounded by partitions, topics as declared in deploy/local/kafka/topics.txt, references that
-//     resolve.
+//     resolve, the Ingress routing what deploy/local/nginx/nginx.conf routes.
 // Each function returns a list of problems (strings); an empty list means the check passed.
 
 import { readFileSync } from "node:fs";
@@ -487,7 +487,7 @@ export function checkReferences(objects, documentedSecrets) {
 }
 
 /** Runs every per-render check. */
-export async function checkRender(objects, { topics, documentedSecrets } = {}) {
+export async function checkRender(objects, { topics, documentedSecrets, nginxConf } = {}) {
   const results = [
     ["schemas", await checkSchemas(objects)],
     ["probes", checkProbes(objects)],
@@ -496,6 +496,54 @@ export async function checkRender(objects, { topics, documentedSecrets } = {}) {
     ["keda", checkKeda(objects, topics)],
     ["topics", checkTopicsMatch(objects, topics)],
     ["references", checkReferences(objects, documentedSecrets)],
+    ["ingress", checkIngressMatchesNginx(objects, nginxConf)],
   ];
   return results;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The Ingress routes what deploy/local/nginx/nginx.conf routes (one public origin, locally and on a cluster).
+
+// nginx upstream -> Kubernetes Service.
+const UPSTREAM_SERVICES = { otp: "otp-service", token: "token-service", admin: "admin-service", delivery: "delivery-sms" };
+// Local only: the SMS outbox of machines without Twilio (never public on a cluster), and the demo app, which only
+// the dev overlay routes.
+const LOCAL_ONLY = { "/dev/outbox/": "always", "/demo": "unless routed" };
+
+/** The proxied locations of nginx.conf as Ingress paths: [{ path, pathType, service, source }]. */
+export function nginxRoutes(nginxConf) {
+  const routes = [];
+  for (const m of nginxConf.matchAll(/^\s*location\s+(=\s*)?(\S+)\s*\{\s*proxy_pass\s+http:\/\/([a-z0-9_-]+)[^;]*;\s*\}/gm)) {
+    const [, exact, location, upstream] = m;
+    const path = exact || location === "/" ? location : location.replace(/\/$/, "");
+    routes.push({ path, pathType: exact ? "Exact" : "Prefix", service: UPSTREAM_SERVICES[upstream] ?? `(upstream ${upstream})`, source: location });
+  }
+  return routes;
+}
+
+export function checkIngressMatchesNginx(objects, nginxConf) {
+  const ingresses = objects.filter((o) => o.kind === "Ingress");
+  if (ingresses.length === 0 || typeof nginxConf !== "string") return [];
+  const problems = [];
+  const paths = [];
+  for (const ing of ingresses) {
+    for (const rule of ing.spec?.rules ?? []) {
+      for (const p of rule.http?.paths ?? []) paths.push({ path: p.path, pathType: p.pathType, service: p.backend?.service?.name });
+    }
+  }
+  const key = (r) => `${r.pathType} ${r.path} -> ${r.service}`;
+  const have = new Set(paths.map(key));
+  const routes = nginxRoutes(nginxConf);
+  if (routes.length === 0) return ["ingress: no proxied location found in deploy/local/nginx/nginx.conf"];
+  for (const r of routes) {
+    const localOnly = LOCAL_ONLY[r.source] ?? LOCAL_ONLY[r.path];
+    if (localOnly === "always") continue;
+    if (localOnly === "unless routed" && !paths.some((p) => p.path === r.path)) continue;
+    if (!have.has(key(r))) problems.push(`ingress: nginx.conf routes location ${r.source} to ${r.service}; the Ingress has no ${key(r)}`);
+  }
+  const want = new Set(routes.map(key));
+  for (const p of paths) {
+    if (!want.has(key(p))) problems.push(`ingress: the Ingress routes ${key(p)}, which deploy/local/nginx/nginx.conf does not`);
+  }
+  return problems;
 }

@@ -23,6 +23,7 @@ const here = new URL(".", import.meta.url).pathname;
 const topics = readTopics(join(root, "deploy/local/kafka/topics.txt"));
 const readme = readFileSync(join(root, "deploy/README.md"), "utf8");
 const secrets = documentedSecrets(readme);
+const nginxConf = readFileSync(join(root, "deploy/local/nginx/nginx.conf"), "utf8");
 
 let problems = 0;
 let objectsChecked = 0;
@@ -32,7 +33,7 @@ for (const [name, file] of renders) {
   objectsChecked += parsed.objects.length;
   for (const p of parsed.problems) console.log(`  FAIL ${name}: ${p}`);
   problems += parsed.problems.length;
-  for (const [check, found] of await checkRender(parsed.objects, { topics, documentedSecrets: secrets })) {
+  for (const [check, found] of await checkRender(parsed.objects, { topics, documentedSecrets: secrets, nginxConf })) {
     console.log(`${found.length === 0 ? "ok  " : "FAIL"} ${name}: ${check}${found.length ? ` (${found.length})` : ""}`);
     for (const p of found) console.log(`       ${p}`);
     problems += found.length;
@@ -53,7 +54,7 @@ problems += env.problems.length;
 
 const names = renders.map(([n]) => n).join(", ");
 if (problems === 0) {
-  console.log(`kubernetes manifests: OK (${names}: ${objectsChecked} objects; schemas, probes, pinned images, no secret values, KEDA within partitions, topics, references, env docs)`);
+  console.log(`kubernetes manifests: OK (${names}: ${objectsChecked} objects; schemas, probes, pinned images, no secret values, KEDA within partitions, topics, references, Ingress = nginx.conf, env docs)`);
 } else {
   console.log(`kubernetes manifests: FAILED with ${problems} problem(s) (${names})`);
   process.exitCode = 1;

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
-import { parseManifests, checkRender, parseImage, isSecretName, secretLookingValue, readTopics } from "../checks.mjs";
+import { parseManifests, checkRender, parseImage, isSecretName, secretLookingValue, readTopics, checkIngressMatchesNginx, nginxRoutes } from "../checks.mjs";
 import { checkEnvDocs, documentedSecrets, variablesRead, envTable } from "../envdocs.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -111,4 +111,25 @@ test("the services' variables are found in this repository, and the table genera
 test("documented Secrets are the kubectl create secret commands of the README", () => {
   const names = documentedSecrets("kubectl -n latchkey create secret generic latchkey-platform --from-literal=x=y\nkubectl create secret tls latchkey-tls --cert=c --key=k");
   assert.deepEqual([...names].sort(), ["latchkey-platform", "latchkey-tls"]);
+});
+
+test("the Ingress must route what deploy/local/nginx/nginx.conf routes, no more, no less", () => {
+  const nginx = [
+    "location = /passwordless/start { proxy_pass http://otp; }",
+    "location /passwordless/ { proxy_pass http://token; }",
+    "location /console { proxy_pass http://admin; }",
+    "location /dev/outbox/ { proxy_pass http://delivery/outbox/; }",
+    "location / { return 404; }",
+  ].join("\n");
+  assert.deepEqual(nginxRoutes(nginx).map((r) => `${r.pathType} ${r.path} ${r.service}`),
+    ["Exact /passwordless/start otp-service", "Prefix /passwordless token-service", "Prefix /console admin-service", "Prefix /dev/outbox delivery-sms"]);
+  const ingress = (paths) => [{ kind: "Ingress", metadata: { name: "i" }, spec: { rules: [{ http: { paths: paths.map(([pathType, path, name]) => ({ path, pathType, backend: { service: { name } } })) } }] } }];
+  const same = [["Exact", "/passwordless/start", "otp-service"], ["Prefix", "/passwordless", "token-service"], ["Prefix", "/console", "admin-service"]];
+  assert.deepEqual(checkIngressMatchesNginx(ingress(same), nginx), []);
+  const missing = checkIngressMatchesNginx(ingress(same.slice(0, 2)), nginx).join("\n");
+  assert.match(missing, /routes location \/console to admin-service; the Ingress has no Prefix \/console -> admin-service/);
+  const extra = checkIngressMatchesNginx(ingress([...same, ["Prefix", "/internal", "token-service"]]), nginx).join("\n");
+  assert.match(extra, /the Ingress routes Prefix \/internal -> token-service, which deploy\/local\/nginx\/nginx.conf does not/);
+  const wrongService = checkIngressMatchesNginx(ingress([["Exact", "/passwordless/start", "token-service"], ...same.slice(1)]), nginx).join("\n");
+  assert.match(wrongService, /location \/passwordless\/start to otp-service/);
 });
