@@ -3,6 +3,7 @@ package dev.latchkey.admin.api;
 import java.lang.reflect.Method;
 import java.net.URI;
 import java.util.Arrays;
+import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.WebApplicationException;
@@ -65,13 +66,26 @@ public class ManagementErrorMapper {
     }
 
     @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e, SimpleResourceInfo resource) {
-        String expected = "";
+    public Response forbidden(ForbiddenException e, SimpleResourceInfo resource, HttpServerRequest request) {
+        List<String> expected = List.of();
         Method method = resource == null ? null : method(resource);
         if (method != null && method.getAnnotation(RolesAllowed.class) != null) {
-            expected = ", expected any of: " + String.join(",", method.getAnnotation(RolesAllowed.class).value());
+            expected = List.of(method.getAnnotation(RolesAllowed.class).value());
         }
-        return error(403, "Insufficient scope" + expected, "insufficient_scope");
+        if (console(request)) {
+            String needed = expected.isEmpty() ? "" : " It needs the scope " + String.join(" or ", expected) + ".";
+            return Response.status(403).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
+                    .entity("<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Not allowed · Latchkey"
+                            + "</title><p>Your token does not allow this." + needed
+                            + " <a href=\"/console\">Back to the console</a> · <a href=\"/console/login\">Sign in "
+                            + "with another token</a></p></html>")
+                    .build();
+        }
+        return error(403, "Insufficient scope" + (expected.isEmpty()
+                ? ""
+                : ", expected any of: "
+                        + String.join(",", expected)),
+                "insufficient_scope");
     }
 
     @ServerExceptionMapper({TimeoutException.class, CircuitBreakerOpenException.class})
