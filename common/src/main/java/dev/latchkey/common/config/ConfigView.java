@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 
 /**
  * The live, in-memory copy of {@code latchkey.config}: every instance reads the whole compacted topic from the
@@ -49,9 +50,14 @@ public class ConfigView {
     private volatile boolean stopping;
     private Thread thread;
 
-    public ConfigView(ConfigTopicConfig config, ObjectMapper mapper) {
+    private final Map<String, Object> kafka;
+
+    /** @param kafka every {@code kafka.*} / {@code KAFKA_*} setting (security protocol, SASL, TLS...) */
+    public ConfigView(ConfigTopicConfig config, ObjectMapper mapper,
+            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.config = config;
         this.mapper = mapper;
+        this.kafka = kafka;
         this.lastError = "waiting for Kafka at " + config.bootstrapServers();
     }
 
@@ -186,6 +192,8 @@ public class ConfigView {
 
     private KafkaConsumer<String, byte[]> newConsumer() {
         Properties p = new Properties();
+        p.putAll(kafka);
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG); // every instance reads the whole topic: no group
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -14,11 +14,13 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.Startup;
 
 /**
  * Keys derived from the one platform secret. Each use gets its own subkey (HMAC-SHA256 of the secret with a fixed
  * label, HKDF-expand style), so the AES-GCM key never doubles as the OTP HMAC key.
  */
+@Startup // a production service without a valid key must not start, rather than fail on its first request
 @ApplicationScoped
 public class PlatformKeys {
 

@@ -1,6 +1,7 @@
 package dev.latchkey.common.health;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import jakarta.annotation.PreDestroy;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 
@@ -28,10 +30,13 @@ public class KafkaReadiness implements AsyncHealthCheck {
     private static final Duration TIMEOUT = Duration.ofMillis(900);
 
     private final String bootstrap;
+    private final Map<String, Object> kafka;
     private volatile Admin admin;
 
-    public KafkaReadiness(ConfigTopicConfig config) {
+    /** @param kafka every {@code kafka.*} / {@code KAFKA_*} setting (security protocol, SASL, TLS...) */
+    public KafkaReadiness(ConfigTopicConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.bootstrap = config.bootstrapServers();
+        this.kafka = kafka;
     }
 
     @Override
@@ -51,12 +56,13 @@ public class KafkaReadiness implements AsyncHealthCheck {
         if (a == null) {
             synchronized (this) {
                 if (admin == null) {
-                    admin = Admin.create(Map.of(
-                            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                            AdminClientConfig.CLIENT_ID_CONFIG, "readiness",
-                            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
-                            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
-                            AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000));
+                    Map<String, Object> p = new HashMap<>(kafka);
+                    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                    p.put(AdminClientConfig.CLIENT_ID_CONFIG, "readiness");
+                    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+                    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+                    p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+                    admin = Admin.create(p);
                 }
                 a = admin;
             }
