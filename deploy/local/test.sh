@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs every module's tests against real servers on this machine:
 #   deploy/local/test.sh [extra maven args]
-# brings up Redis, PostgreSQL, Kafka and the SMTP sink (installing what is missing), then ./mvnw -B -ntp verify.
+# brings up Redis, PostgreSQL, Kafka and the SMTP sink (installing what is missing), checks the Kubernetes manifests
+# offline (deploy/kubernetes/validate.sh), then runs ./mvnw -B -ntp verify.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 "$LATCHKEY_ROOT/deploy/local/servers.sh" up || exit 1
 pick_jdk
 say "JDK: $JAVA_HOME"
+"$LATCHKEY_ROOT/deploy/kubernetes/validate.sh" || exit 1
 cd "$LATCHKEY_ROOT" && exec ./mvnw -B -ntp verify "$@"
