@@ -146,4 +146,26 @@ class EmailDeliveryTest {
         assertThat(sent.path("attempt").asInt() > 1, equalTo(true));
         assertThat(fx.statusNames(servers, e.eventId()), not(hasItem("failed")));
     }
+
+    @Test
+    void aConnectionsOwnSmtpServerIsUsedInsteadOfTheServicesMailer() {
+        // The service's mailer goes through the proxy, shut here; the connection names the sink itself.
+        String name = DeliveryFixtures.unique("email");
+        ConnectionConfig c = fx.publish(new ConnectionConfig(name, ConnectionConfig.EMAIL, 6, 300, 3, false, true,
+                "en", Map.of(), null, new ConnectionConfig.EmailSettings("own@acme.test",
+                        new ConnectionConfig.Smtp("127.0.0.1", 3025, null, null, false))));
+        String to = DeliveryFixtures.email();
+        DeliveryEvent e = fx.codeEvent("client-x", c, to, "818181", "en", Duration.ofMinutes(5));
+        servers.smtp().shut();
+        try {
+            fx.send(servers.topics().email(), e);
+            JsonNode sent = fx.awaitStatus(servers, e.eventId(), "sent");
+            assertThat(sent.path("attempt").asInt(), equalTo(1));
+        } finally {
+            servers.smtp().open();
+        }
+        Mail mail = awaitMail(to);
+        assertThat(mail.text(), containsString("818181"));
+        assertThat(mail.headers().get("from"), containsString("own@acme.test"));
+    }
 }

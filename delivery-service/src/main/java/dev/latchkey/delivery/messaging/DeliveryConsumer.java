@@ -3,6 +3,8 @@ package dev.latchkey.delivery.messaging;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,11 +17,13 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 
+import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.event.DeliveryEvent;
 import dev.latchkey.common.event.DeliveryStatus;
@@ -50,20 +54,27 @@ public class DeliveryConsumer {
 
     private static final Logger LOG = Logger.getLogger(DeliveryConsumer.class);
 
+    /** Longest a record waits at start for the configuration topic to be replayed before it is tried anyway. */
+    private static final Duration CONFIG_WAIT = Duration.ofSeconds(30);
+
     private final DeliveryService service;
+    private final ConfigView configView;
     private final DeliveryPublisher publisher;
     private final ObjectMapper mapper;
     private final Clock clock;
     private final DeliveryConfig config;
     private final MeterRegistry metrics;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final InFlightLimiter smsInFlight;
     private final InFlightLimiter emailInFlight;
     private final InFlightLimiter smsRetryInFlight;
     private final InFlightLimiter emailRetryInFlight;
 
-    public DeliveryConsumer(DeliveryService service, DeliveryPublisher publisher, ObjectMapper mapper, Clock clock,
-            DeliveryConfig config, MeterRegistry metrics) {
+    public DeliveryConsumer(DeliveryService service, ConfigView configView, DeliveryPublisher publisher,
+            ObjectMapper mapper, Clock clock, DeliveryConfig config, MeterRegistry metrics) {
         this.service = service;
+        this.configView = configView;
         this.publisher = publisher;
         this.mapper = mapper;
         this.clock = clock;
@@ -123,12 +134,22 @@ public class DeliveryConsumer {
         Uni<Void> due = wait.isNegative() || wait.isZero() || expiresFirst(event, notBefore)
                 ? Uni.createFrom().voidItem()
                 : Uni.createFrom().voidItem().onItem().delayIt().by(wait);
-        return due.chain(() -> service.deliver(event, channel, attempt))
+        return configReady(System.nanoTime() + CONFIG_WAIT.toNanos()).chain(() -> due)
+                .chain(() -> service.deliver(event, channel, attempt))
                 .chain(outcome -> publish(channel, source, event, attempt, outcome))
                 .onItemOrFailure().transformToUni((ok, failure) -> failure == null
                         ? Uni.createFrom().completionStage(record.ack())
                         // Kafka would not take the outcome: the failure strategy (dead-letter topic) takes over.
                         : Uni.createFrom().completionStage(record.nack(failure)));
+    }
+
+    /** Right after start the connections are not known yet: wait (on a timer) until the config view caught up. */
+    private Uni<Void> configReady(long deadlineNanos) {
+        if (configView.caughtUp() || System.nanoTime() > deadlineNanos) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(100))
+                .chain(() -> configReady(deadlineNanos));
     }
 
     private static boolean expiresFirst(DeliveryEvent event, long notBefore) {
@@ -181,16 +202,18 @@ public class DeliveryConsumer {
             case Retry r -> "retrying";
             case Failed f -> "failed";
         };
-        metrics.counter("latchkey.delivery.outcomes", "channel", channel, "status", status).increment();
+        counters.computeIfAbsent(channel + '/' + status, k -> Counter.builder("latchkey.delivery.outcomes")
+                .description("Delivery attempts by outcome").tag("channel", channel).tag("status", status)
+                .register(metrics)).increment();
     }
 
     private void latency(String channel, DeliveryEvent event) {
         if (event.issuedAt() != null) {
-            Timer.builder("latchkey.delivery.latency")
+            timers.computeIfAbsent(channel, c -> Timer.builder("latchkey.delivery.latency")
                     .description("From the event's issued_at to the provider's acceptance")
-                    .tag("channel", channel)
+                    .tag("channel", c)
                     .publishPercentiles(0.5, 0.99)
-                    .register(metrics)
+                    .register(metrics))
                     .record(Duration.between(event.issuedAt(), clock.instant()));
         }
     }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -58,6 +59,7 @@ public class DeliveryService {
     private final DeliveryConfig config;
     private final Backoff backoff;
     private final Clock clock;
+    private final Map<String, String> providerSecrets = new ConcurrentHashMap<>();
 
     public DeliveryService(ConfigView configView, PlatformCipher cipher, MessageRenderer renderer,
             DeliveryLedger ledger, SenderRateLimiter rateLimiter, TwilioSmsSender twilio, OutboxSmsSender outbox,
@@ -78,6 +80,11 @@ public class DeliveryService {
     /** The Twilio auth token's encryption context for a connection. */
     public static String authTokenContext(String connection) {
         return "connection:" + connection + ":twilio_auth_token";
+    }
+
+    /** The SMTP password's encryption context for a connection's own SMTP server. */
+    public static String smtpPasswordContext(String connection) {
+        return "connection:" + connection + ":smtp_password";
     }
 
     /**
@@ -127,6 +134,20 @@ public class DeliveryService {
                 : email(subject, event, attempt, connection, message);
     }
 
+    /** A provider secret, opened once per sealed value: every message of a connection uses the same one. */
+    private String openSecret(String sealed, String context) {
+        String cacheKey = context + '\n' + sealed;
+        String secret = providerSecrets.get(cacheKey);
+        if (secret == null) {
+            secret = cipher.decrypt(sealed, context);
+            if (providerSecrets.size() > 1000) {
+                providerSecrets.clear();
+            }
+            providerSecrets.put(cacheKey, secret);
+        }
+        return secret;
+    }
+
     private MessageRenderer.Rendered render(DeliveryEvent event, String channel, ConnectionConfig connection) {
         String context = DeliveryEvent.cipherContext(event.eventId());
         boolean link = "link".equals(event.send());
@@ -167,7 +188,7 @@ public class DeliveryService {
         }
         String authToken;
         try {
-            authToken = cipher.decrypt(settings.twilioAuthTokenEnc(), authTokenContext(connection.name()));
+            authToken = openSecret(settings.twilioAuthTokenEnc(), authTokenContext(connection.name()));
         } catch (PlatformCipher.DecryptionException e) {
             return fail(subject, event, attempt, "the Twilio auth token of connection " + connection.name()
                     + " does not open with the platform key", TwilioSmsSender.PROVIDER, segments);
@@ -195,7 +216,23 @@ public class DeliveryService {
                 && !connection.email().from().isBlank() ? connection.email().from() : config.mail().from();
         SmtpEmailSender.Email email = new SmtpEmailSender.Email(from, event.recipient(), message.subject(),
                 message.text(), message.html(), event.eventId(), event.language());
-        return callOnce(subject, event, attempt, SmtpEmailSender.PROVIDER, null, () -> smtp.send(email));
+        ConnectionConfig.Smtp own = connection.email() == null ? null : connection.email().smtp();
+        if (own == null || own.host() == null || own.host().isBlank()) {
+            return callOnce(subject, event, attempt, SmtpEmailSender.PROVIDER, null, () -> smtp.send(email));
+        }
+        SmtpEmailSender.Server server;
+        try {
+            String password = own.passwordEnc() == null || own.passwordEnc().isBlank()
+                    ? null
+                    : openSecret(own.passwordEnc(), smtpPasswordContext(connection.name()));
+            boolean tls = Boolean.TRUE.equals(own.tls());
+            server = new SmtpEmailSender.Server(own.host(), own.port() != null ? own.port() : tls ? 465 : 25,
+                    own.username(), password, tls);
+        } catch (PlatformCipher.DecryptionException e) {
+            return fail(subject, event, attempt, "the SMTP password of connection " + connection.name()
+                    + " does not open with the platform key", SmtpEmailSender.PROVIDER, null);
+        }
+        return callOnce(subject, event, attempt, SmtpEmailSender.PROVIDER, null, () -> smtp.send(email, server));
     }
 
     /** Claims the event and, if this attempt owns it, calls the provider exactly once. */

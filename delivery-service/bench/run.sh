@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Delivery benchmark (by hand, never in the test suite). Needs the local servers (deploy/local/servers.sh up).
+#
+#   delivery-service/bench/run.sh [--sms=20000] [--email=2000] [--rate=500] [--seconds=10]
+#
+# Packages the service, pre-loads N SMS and M email events on topics of its own, starts the packaged service against
+# a Twilio fake (in the benchmark's process) and the local SMTP sink, and prints messages/s and the time from each
+# event's issued_at to its provider call; then measures that latency under a steady load. See DeliveryBench.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+out=delivery-service/target/bench
+mkdir -p "$out"
+echo "building delivery-service ..."
+./mvnw -B -ntp -q -pl delivery-service package -DskipTests >"$out/build.log" 2>&1 || { tail -40 "$out/build.log"; exit 1; }
+./mvnw -B -ntp -q -pl delivery-service dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$PWD/$out/classpath.txt" >>"$out/build.log" 2>&1
+cp="delivery-service/target/test-classes:delivery-service/target/classes:$(cat "$out/classpath.txt")"
+"$JAVA_HOME/bin/java" -cp "$cp" dev.latchkey.delivery.bench.DeliveryBench "$@" 2>"$out/driver.log"
