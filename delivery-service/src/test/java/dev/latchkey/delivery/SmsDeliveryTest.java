@@ -93,7 +93,8 @@ class SmsDeliveryTest {
         assertThat(r.field("Body"), equalTo("Your verification code is: 482913"));
         assertThat(r.field("From"), equalTo("+14155550100"));
         assertThat(r.form(), not(hasKey("MessagingServiceSid")));
-        assertThat(r.field("StatusCallback"), equalTo("https://delivery.latchkey.test/twilio/status"));
+        assertThat(r.field("StatusCallback"),
+                equalTo("https://delivery.latchkey.test/twilio/status?event=" + e.eventId()));
         assertThat(Integer.parseInt(r.field("ValidityPeriod")),
                 allOf(greaterThanOrEqualTo(90), lessThanOrEqualTo(120)));
         assertThat(r.authorization(), equalTo("Basic " + Base64.getEncoder()

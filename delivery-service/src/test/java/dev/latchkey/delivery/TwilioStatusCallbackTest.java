@@ -51,6 +51,15 @@ class TwilioStatusCallbackTest {
     DeliveryFixtures fx;
 
     record Sent(DeliveryEvent event, String accountSid, String token, String messageSid) {
+
+        /** The URL Twilio calls back (and signs): the message's StatusCallback. */
+        String url() {
+            return CALLBACK_URL + "?event=" + event.eventId();
+        }
+
+        String path() {
+            return "/twilio/status?event=" + event.eventId();
+        }
     }
 
     private Sent sendOne() {
@@ -63,7 +72,10 @@ class TwilioStatusCallbackTest {
                 Duration.ofMinutes(5));
         fx.send(servers.topics().sms(), e);
         JsonNode sent = fx.awaitStatus(servers, e.eventId(), "sent");
-        return new Sent(e, account, token, sent.path("provider_id").asText());
+        String callback = servers.twilio().messagesTo(e.recipient()).get(0).field("StatusCallback");
+        Sent s = new Sent(e, account, token, sent.path("provider_id").asText());
+        assertThat(callback, equalTo(s.url()));
+        return s;
     }
 
     private static Map<String, String> callback(Sent s, String status, String errorCode) {
@@ -94,8 +106,8 @@ class TwilioStatusCallbackTest {
         Sent s = sendOne();
         Map<String, String> params = callback(s, "delivered", null);
         given().contentType(ContentType.URLENC).formParams(params)
-                .header("X-Twilio-Signature", sign(s.token(), CALLBACK_URL, params))
-                .when().post("/twilio/status").then().statusCode(204);
+                .header("X-Twilio-Signature", sign(s.token(), s.url(), params))
+                .when().post(s.path()).then().statusCode(204);
 
         JsonNode delivered = fx.awaitStatus(servers, s.event().eventId(), "delivered");
         assertThat(delivered.path("provider_id").asText(), equalTo(s.messageSid()));
@@ -107,8 +119,8 @@ class TwilioStatusCallbackTest {
         Sent s = sendOne();
         Map<String, String> params = callback(s, "undelivered", "30003");
         given().contentType(ContentType.URLENC).formParams(params)
-                .header("X-Twilio-Signature", sign(s.token(), CALLBACK_URL, params))
-                .when().post("/twilio/status").then().statusCode(204);
+                .header("X-Twilio-Signature", sign(s.token(), s.url(), params))
+                .when().post(s.path()).then().statusCode(204);
 
         JsonNode failed = fx.awaitStatus(servers, s.event().eventId(), "failed");
         assertThat(failed.path("reason").asText(), containsString("30003"));
@@ -119,35 +131,48 @@ class TwilioStatusCallbackTest {
         Sent s = sendOne();
         Map<String, String> params = callback(s, "delivered", null);
         given().contentType(ContentType.URLENC).formParams(params)
-                .when().post("/twilio/status").then().statusCode(403)
+                .when().post(s.path()).then().statusCode(403)
                 .body("error", equalTo("access_denied"));
         // Signed with another token.
         given().contentType(ContentType.URLENC).formParams(params)
-                .header("X-Twilio-Signature", sign(DeliveryFixtures.secret(), CALLBACK_URL, params))
-                .when().post("/twilio/status").then().statusCode(403);
+                .header("X-Twilio-Signature", sign(DeliveryFixtures.secret(), s.url(), params))
+                .when().post(s.path()).then().statusCode(403);
         // Signed, then a parameter changed.
-        String signature = sign(s.token(), CALLBACK_URL, params);
+        String signature = sign(s.token(), s.url(), params);
         Map<String, String> tampered = new LinkedHashMap<>(params);
         tampered.put("MessageStatus", "failed");
         given().contentType(ContentType.URLENC).formParams(tampered).header("X-Twilio-Signature", signature)
-                .when().post("/twilio/status").then().statusCode(403);
+                .when().post(s.path()).then().statusCode(403);
         // Signed for another URL.
         given().contentType(ContentType.URLENC).formParams(params)
-                .header("X-Twilio-Signature", sign(s.token(), "https://evil.test/twilio/status", params))
-                .when().post("/twilio/status").then().statusCode(403);
+                .header("X-Twilio-Signature",
+                        sign(s.token(), "https://evil.test/twilio/status?event=" + s.event().eventId(), params))
+                .when().post(s.path()).then().statusCode(403);
 
         Thread.sleep(300);
         assertThat(fx.statusNames(servers, s.event().eventId()).toString(), not(containsString("delivered")));
     }
 
     @Test
-    void aCallbackForAnUnknownMessageIsForbidden() throws Exception {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("MessageSid", "SM" + DeliveryFixtures.hex(16));
-        params.put("MessageStatus", "delivered");
+    void aCallbackForAnUnknownEventOrAnotherMessageIsForbidden() throws Exception {
+        Sent s = sendOne();
+        // Another message SID on a real event, correctly signed: not this event's message.
+        Map<String, String> other = callback(new Sent(s.event(), s.accountSid(), s.token(),
+                "SM" + DeliveryFixtures.hex(16)), "delivered", null);
+        given().contentType(ContentType.URLENC).formParams(other)
+                .header("X-Twilio-Signature", sign(s.token(), s.url(), other))
+                .when().post(s.path()).then().statusCode(403);
+        // An event this service never handled.
+        Map<String, String> params = callback(s, "delivered", null);
+        String unknown = "/twilio/status?event=" + DeliveryFixtures.unique("evt");
         given().contentType(ContentType.URLENC).formParams(params)
-                .header("X-Twilio-Signature", sign("whatever", CALLBACK_URL, params))
-                .when().post("/twilio/status").then().statusCode(403)
+                .header("X-Twilio-Signature", sign(s.token(), CALLBACK_URL + unknown.substring(unknown.indexOf('?')),
+                        params))
+                .when().post(unknown).then().statusCode(403)
                 .body("error_description", not(containsString("Exception")));
+        // No event at all.
+        given().contentType(ContentType.URLENC).formParams(params)
+                .header("X-Twilio-Signature", sign(s.token(), CALLBACK_URL, params))
+                .when().post("/twilio/status").then().statusCode(403);
     }
 }

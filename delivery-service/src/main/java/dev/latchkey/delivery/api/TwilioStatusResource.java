@@ -8,6 +8,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -17,11 +18,13 @@ import jakarta.ws.rs.core.UriInfo;
 import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.delivery.config.DeliveryConfig;
+import dev.latchkey.delivery.provider.TwilioSmsSender;
 import dev.latchkey.delivery.service.TwilioCallbackService;
 
 /**
- * Twilio's message status callback. 204 when the signature checks out and the record is updated; 403 for an
- * unsigned, badly signed or unknown callback.
+ * Twilio's message status callback, {@code POST /twilio/status?event=<event id>} (the URL each message names as its
+ * StatusCallback). 204 when the signature checks out and the record is updated; 403 for an unsigned, badly signed or
+ * unknown callback.
  */
 @Path("/twilio/status")
 public class TwilioStatusResource {
@@ -37,12 +40,15 @@ public class TwilioStatusResource {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> status(MultivaluedMap<String, String> form,
+    public Uni<Response> status(MultivaluedMap<String, String> form, @QueryParam("event") String eventId,
             @HeaderParam("X-Twilio-Signature") String signature, @Context UriInfo uri) {
         Map<String, String> params = new HashMap<>();
         form.forEach((k, v) -> params.put(k, v.isEmpty() ? "" : v.get(0)));
-        String url = config.twilio().statusCallbackUrl().orElseGet(() -> uri.getRequestUri().toString());
-        return callbacks.handle(url, params, signature).map(result -> switch (result) {
+        // The URL exactly as Twilio was given it: the configured public one, else the one the request came to.
+        String url = config.twilio().statusCallbackUrl()
+                .map(base -> eventId == null ? base : TwilioSmsSender.callbackUrl(base, eventId))
+                .orElseGet(() -> uri.getRequestUri().toString());
+        return callbacks.handle(url, eventId, params, signature).map(result -> switch (result) {
             case ACCEPTED -> Response.noContent().build();
             case FORBIDDEN -> ApiError.response(403, "access_denied", "Missing or invalid Twilio signature.");
         });

@@ -1,6 +1,8 @@
 package dev.latchkey.delivery.provider;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,7 +82,16 @@ public class TwilioSmsSender {
     }
 
     /** One message to send; {@code validitySeconds} is the code's remaining lifetime. */
-    public record Sms(String to, String body, int validitySeconds) {
+    public record Sms(String to, String body, int validitySeconds, String eventId) {
+    }
+
+    /**
+     * The StatusCallback URL of one message: the configured public URL with the event id, so the callback finds its
+     * record without an index. Twilio signs the whole URL, query included, so the id cannot be swapped.
+     */
+    public static String callbackUrl(String base, String eventId) {
+        return base + (base.contains("?") ? "&" : "?") + "event=" + URLEncoder.encode(eventId,
+                StandardCharsets.UTF_8);
     }
 
     /**
@@ -101,7 +112,7 @@ public class TwilioSmsSender {
                 ? Message.creator(to, new PhoneNumber(settings.from()), sms.body())
                 : Message.creator(to, settings.messagingServiceSid(), sms.body());
         creator.setValidityPeriod(Math.clamp(sms.validitySeconds(), 1, 36000));
-        config.statusCallbackUrl().ifPresent(creator::setStatusCallback);
+        config.statusCallbackUrl().ifPresent(base -> creator.setStatusCallback(callbackUrl(base, sms.eventId())));
         try {
             return creator.create(client).getSid();
         } catch (ApiException e) {

@@ -206,7 +206,7 @@ public class DeliveryService {
                     return delay(reservation.delay()).chain(() -> callOnce(subject, event, attempt,
                             TwilioSmsSender.PROVIDER, segments, () -> twilio.send(settings, authToken,
                                     new TwilioSmsSender.Sms(event.recipient(), message.text(),
-                                            validitySeconds(event)))));
+                                            validitySeconds(event), event.eventId()))));
                 });
     }
 

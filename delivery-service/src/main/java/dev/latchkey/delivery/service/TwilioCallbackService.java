@@ -22,9 +22,11 @@ import dev.latchkey.delivery.store.DeliveryLedger;
 
 /**
  * Twilio's status callbacks: a callback is believed only if its X-Twilio-Signature checks out (twilio-java's
- * RequestValidator) with the auth token of the connection that sent the message, found through the message SID in
- * the ledger. A believed callback updates the delivery record; a final one ({@code delivered}, {@code undelivered},
- * {@code failed}) is also published as a status event.
+ * RequestValidator) with the auth token of the connection that sent the message, and it names the message SID the
+ * ledger recorded for the event. The event id comes from the callback URL (see
+ * {@link dev.latchkey.delivery.provider.TwilioSmsSender#callbackUrl}); it is covered by the signature. A believed
+ * callback updates the delivery record; a final one ({@code delivered}, {@code undelivered}, {@code failed}) is also
+ * published as a status event.
  */
 @ApplicationScoped
 public class TwilioCallbackService {
@@ -51,22 +53,22 @@ public class TwilioCallbackService {
     }
 
     /**
-     * @param url the URL Twilio called, as it signed it
+     * @param url the URL Twilio called, as it signed it (query included)
+     * @param eventId the {@code event} parameter of that URL
      * @param params the form parameters, one value each
      */
-    public Uni<Result> handle(String url, Map<String, String> params, String signature) {
+    public Uni<Result> handle(String url, String eventId, Map<String, String> params, String signature) {
         String sid = Optional.ofNullable(params.get("MessageSid")).orElse(params.get("SmsSid"));
-        if (signature == null || signature.isBlank() || sid == null || sid.isBlank()) {
+        if (signature == null || signature.isBlank() || sid == null || sid.isBlank() || eventId == null
+                || eventId.isBlank()) {
             return Uni.createFrom().item(Result.FORBIDDEN);
         }
-        return ledger.eventOfProviderId(sid).chain(eventId -> eventId
-                .map(id -> ledger.find(id).chain(record -> record
-                        .map(r -> verified(url, params, signature, r)
-                                ? apply(id, r, params).replaceWith(Result.ACCEPTED)
-                                : Uni.createFrom().item(Result.FORBIDDEN))
-                        .orElseGet(() -> Uni.createFrom().item(Result.FORBIDDEN))))
-                // An unknown message: there is no token to check the signature with.
-                .orElseGet(() -> Uni.createFrom().item(Result.FORBIDDEN)));
+        return ledger.find(eventId).map(record -> record
+                .filter(r -> sid.equals(r.get("provider_id")) && verified(url, params, signature, r)))
+                // An unknown event or message: there is no token to check the signature with.
+                .chain(record -> record.isEmpty()
+                        ? Uni.createFrom().item(Result.FORBIDDEN)
+                        : apply(eventId, record.get(), params).replaceWith(Result.ACCEPTED));
     }
 
     private boolean verified(String url, Map<String, String> params, String signature, DeliveryLedger.Record r) {

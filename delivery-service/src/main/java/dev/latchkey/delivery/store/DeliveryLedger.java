@@ -25,8 +25,7 @@ import io.vertx.redis.client.ResponseType;
  * <p>
  * Fields: {@code state}, {@code attempt}, {@code at} (epoch ms of the last change), {@code client},
  * {@code connection}, {@code channel}, {@code provider}, {@code provider_id}, {@code segments}, {@code reason},
- * {@code provider_status} (from Twilio's status callback). {@code delivery:sid:<provider id>} points back to the
- * event id for the callback.
+ * {@code provider_status} (from Twilio's status callback).
  */
 @ApplicationScoped
 public class DeliveryLedger {
@@ -120,23 +119,12 @@ public class DeliveryLedger {
             args.add(k);
             args.add(nz(v));
         });
-        Uni<Void> update = UPDATE.run(redis, List.of(key(eventId)), args.toArray(String[]::new)).replaceWithVoid();
-        String providerId = fields.get("provider_id");
-        if (SENT.equals(state) && providerId != null) {
-            return update.chain(() -> redis.execute("SET", sidKey(providerId), eventId, "PX",
-                    Long.toString(Math.max(1000, ttl.toMillis())))).replaceWithVoid();
-        }
-        return update;
+        return UPDATE.run(redis, List.of(key(eventId)), args.toArray(String[]::new)).replaceWithVoid();
     }
 
     public Uni<Optional<Record>> find(String eventId) {
         return redis.hash(String.class).hgetall(key(eventId))
                 .map(m -> m == null || m.isEmpty() ? Optional.<Record>empty() : Optional.of(new Record(m)));
-    }
-
-    /** The event a provider message id belongs to (Twilio's MessageSid), while its record lives. */
-    public Uni<Optional<String>> eventOfProviderId(String providerId) {
-        return redis.value(String.class).get(sidKey(providerId)).map(Optional::ofNullable);
     }
 
     /** Records what the provider later said about the message (delivered, undelivered, ...). Keeps the TTL. */
@@ -147,10 +135,6 @@ public class DeliveryLedger {
 
     static String key(String eventId) {
         return "delivery:event:" + eventId;
-    }
-
-    static String sidKey(String providerId) {
-        return "delivery:sid:" + providerId;
     }
 
     private static String nz(String s) {
