@@ -44,18 +44,23 @@ public class UserResource {
         this.caller = caller;
     }
 
-    /** {@code q} searches the phone number or email; {@code connection} narrows to one connection. */
+    /**
+     * {@code q} matches part of the phone number or email, {@code identifier} one exactly; {@code connection}
+     * narrows to one connection. Newest first. A plain array, or with {@code include_totals=true} Auth0's
+     * {@code {"users","start","limit","length","total"}}.
+     */
     @GET
     @RolesAllowed(READ_USERS)
-    public Uni<JsonNode> list(@QueryParam("q") String q, @QueryParam("connection") String connection,
-            @QueryParam("page") String page, @QueryParam("per_page") String perPage,
-            @QueryParam("include_totals") String includeTotals) {
+    public Uni<JsonNode> list(@QueryParam("q") String q, @QueryParam("identifier") String identifier,
+            @QueryParam("connection") String connection, @QueryParam("page") String page,
+            @QueryParam("per_page") String perPage, @QueryParam("include_totals") String includeTotals) {
         Paging paging = Paging.of(page, perPage, includeTotals);
-        if (q != null && q.length() > 256) {
-            throw ManagementException.invalidQuery("q is longer than 256 characters");
+        if ((q != null && q.length() > 256) || (identifier != null && identifier.length() > 256)) {
+            throw ManagementException.invalidQuery("q and identifier are at most 256 characters");
         }
-        return tokenService.listUsers(caller.getRawToken(), connection, q, paging.page(), paging.perPage(),
-                paging.includeTotals());
+        return tokenService.listUsers(caller.getRawToken(), connection, identifier, q, paging.page(),
+                paging.perPage())
+                .map(body -> paging.includeTotals() || !body.has("users") ? body : body.get("users"));
     }
 
     @GET

@@ -339,8 +339,8 @@ public class ConsoleResource {
     public Uni<TemplateInstance> users(@RestQuery String q, @RestQuery String connection, @RestQuery int page) {
         Session s = session();
         int p = Math.max(0, page);
-        return tokenService.listUsers(caller.getRawToken(), blankToNull(connection), blankToNull(q), p,
-                USERS_PER_PAGE, true)
+        return tokenService.listUsers(caller.getRawToken(), blankToNull(connection), null, blankToNull(q), p,
+                USERS_PER_PAGE)
                 .map(body -> {
                     JsonNode list = body.isArray() ? body : body.path("users");
                     List<UserRow> rows = new ArrayList<>();

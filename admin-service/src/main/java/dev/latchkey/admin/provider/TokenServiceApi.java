@@ -24,11 +24,12 @@ import io.smallrye.mutiny.Uni;
 @Path("/internal")
 public interface TokenServiceApi {
 
+    /** Answers {@code {"users":[...],"start","limit","length","total"}}. */
     @GET
     @Path("/users")
     Uni<JsonNode> listUsers(@HeaderParam("Authorization") String authorization,
-            @QueryParam("connection") String connection, @QueryParam("q") String q, @QueryParam("page") int page,
-            @QueryParam("per_page") int perPage, @QueryParam("include_totals") boolean includeTotals);
+            @QueryParam("connection") String connection, @QueryParam("identifier") String identifier,
+            @QueryParam("q") String q, @QueryParam("page") int page, @QueryParam("per_page") int perPage);
 
     @GET
     @Path("/users/{id}")
@@ -45,10 +46,11 @@ public interface TokenServiceApi {
     Uni<Void> deleteUser(@HeaderParam("Authorization") String authorization, @PathParam("id") String userId);
 
     @GET
-    @Path("/keys/signing")
+    @Path("/keys")
     Uni<JsonNode> listSigningKeys(@HeaderParam("Authorization") String authorization);
 
+    /** {@code alg}: RS256 (token-service's default when absent) or ES256. */
     @POST
-    @Path("/keys/signing/rotate")
-    Uni<JsonNode> rotateSigningKey(@HeaderParam("Authorization") String authorization);
+    @Path("/keys/rotate")
+    Uni<JsonNode> rotateSigningKey(@HeaderParam("Authorization") String authorization, @QueryParam("alg") String alg);
 }

@@ -36,9 +36,9 @@ public class TokenServiceGateway {
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5, delayUnit = ChronoUnit.SECONDS, skipOn = ManagementException.class)
-    public Uni<JsonNode> listUsers(String token, String connection, String q, int page, int perPage,
-            boolean includeTotals) {
-        return mapped(api.listUsers(bearer(token), connection, q, page, perPage, includeTotals), "user");
+    public Uni<JsonNode> listUsers(String token, String connection, String identifier, String q, int page,
+            int perPage) {
+        return mapped(api.listUsers(bearer(token), connection, identifier, q, page, perPage), "user");
     }
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
@@ -68,8 +68,8 @@ public class TokenServiceGateway {
 
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5, delayUnit = ChronoUnit.SECONDS, skipOn = ManagementException.class)
-    public Uni<JsonNode> rotateSigningKey(String token) {
-        return mapped(api.rotateSigningKey(bearer(token)), "signing key");
+    public Uni<JsonNode> rotateSigningKey(String token, String alg) {
+        return mapped(api.rotateSigningKey(bearer(token), alg), "signing key");
     }
 
     private static String bearer(String token) {

@@ -39,7 +39,6 @@ import dev.latchkey.admin.support.AdminTestServers;
 import dev.latchkey.admin.support.FakeTokenService;
 import dev.latchkey.admin.support.TestTokens;
 import dev.latchkey.common.event.DeliveryStatus;
-import dev.latchkey.common.testing.LocalServers;
 
 /** The console's pages and forms, server side: session cookie, scopes, CSRF, users, delivery outcomes. */
 @QuarkusTest
@@ -139,7 +138,7 @@ class ConsolePagesTest {
         String reason = "21211 invalid To number " + unique("r");
         ObjectMapper mapper = new ObjectMapper().registerModule(new JavaTimeModule());
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServers.kafkaBootstrap());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, AdminTestServers.kafkaBootstrap());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {

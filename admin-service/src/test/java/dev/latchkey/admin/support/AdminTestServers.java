@@ -77,13 +77,18 @@ public class AdminTestServers implements QuarkusTestResourceLifecycleManager {
         return config;
     }
 
+    /** The Kafka the service under test uses (the local server, or a Dev Services container). */
+    public static String kafkaBootstrap() {
+        return org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("kafka.bootstrap.servers", String.class).orElse(LocalServers.kafkaBootstrap());
+    }
+
     @Override
     public void stop() {
         if (server != null) {
             server.stop(0);
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                LocalServers.kafkaBootstrap()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap()))) {
             admin.deleteTopics(List.of(TOPIC)).all().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             // best effort: a leftover test topic harms nobody

@@ -13,8 +13,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 
-import dev.latchkey.common.testing.LocalServers;
-
 /** Reads this run's config topic from the beginning, as a service's config view would. */
 public final class ConfigTopic {
 
@@ -77,7 +75,7 @@ public final class ConfigTopic {
             return consumer;
         }
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, LocalServers.kafkaBootstrap());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, AdminTestServers.kafkaBootstrap());
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

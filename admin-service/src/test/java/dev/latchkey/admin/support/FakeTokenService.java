@@ -17,8 +17,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 
 /**
- * Stands in for token-service's internal API (users and signing keys) and records what admin-service sent it, so
- * tests can check the relay: paths, query, the forwarded token, bodies.
+ * Stands in for token-service's internal API (users and signing keys, the shapes of its InternalUsersResource and
+ * InternalKeysResource) and records what admin-service sent it, so tests can check the relay: paths, query, the
+ * forwarded token, bodies.
  */
 public final class FakeTokenService {
 
@@ -67,17 +68,13 @@ public final class FakeTokenService {
             List<ObjectNode> users = new ArrayList<>(USERS.values().stream()
                     .filter(u -> q.get("q") == null || u.path("phone_number").asText().contains(q.get("q")))
                     .sorted((a, b) -> a.path("user_id").asText().compareTo(b.path("user_id").asText())).toList());
-            if ("true".equals(q.get("include_totals"))) {
-                Map<String, Object> page = new LinkedHashMap<>();
-                page.put("start", 0);
-                page.put("limit", Integer.parseInt(q.getOrDefault("per_page", "50")));
-                page.put("length", users.size());
-                page.put("total", users.size());
-                page.put("users", users);
-                send(x, 200, MAPPER.valueToTree(page));
-            } else {
-                send(x, 200, MAPPER.valueToTree(users));
-            }
+            Map<String, Object> page = new LinkedHashMap<>();
+            page.put("users", users);
+            page.put("start", 0);
+            page.put("limit", Integer.parseInt(q.getOrDefault("per_page", "50")));
+            page.put("length", users.size());
+            page.put("total", users.size());
+            send(x, 200, MAPPER.valueToTree(page));
             return;
         }
         if (rest.startsWith("/users/")) {
@@ -104,12 +101,13 @@ public final class FakeTokenService {
             }
             return;
         }
-        if (rest.equals("/keys/signing") && x.getRequestMethod().equals("GET")) {
+        if (rest.equals("/keys") && x.getRequestMethod().equals("GET")) {
             send(x, 200, MAPPER.readTree("[{\"kid\":\"k1\",\"alg\":\"RS256\",\"current\":true}]"));
             return;
         }
-        if (rest.equals("/keys/signing/rotate") && x.getRequestMethod().equals("POST")) {
-            send(x, 200, MAPPER.readTree("{\"kid\":\"k2\",\"alg\":\"RS256\",\"next\":true}"));
+        if (rest.equals("/keys/rotate") && x.getRequestMethod().equals("POST")) {
+            Map<String, String> q = query(x.getRequestURI().getRawQuery());
+            send(x, 200, MAPPER.createObjectNode().put("kid", "k2").put("alg", q.getOrDefault("alg", "RS256")));
             return;
         }
         send(x, 404, MAPPER.createObjectNode().put("error", "not_found"));

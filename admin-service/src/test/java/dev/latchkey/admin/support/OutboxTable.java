@@ -6,17 +6,20 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
-import dev.latchkey.common.testing.LocalServers;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 
-/** Looks into the outbox table of the test schema directly. */
+/** Looks into the outbox table of the service under test directly (the datasource it was given). */
 public final class OutboxTable {
 
     private OutboxTable() {
     }
 
     public static long rows(String key) {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + LocalServers.postgresHostPort()
-                + "/latchkey_admin?currentSchema=" + AdminTestServers.SCHEMA, "latchkey", "latchkey");
+        Config config = ConfigProvider.getConfig();
+        try (Connection c = DriverManager.getConnection(config.getValue("quarkus.datasource.jdbc.url", String.class),
+                config.getOptionalValue("quarkus.datasource.username", String.class).orElse("latchkey"),
+                config.getOptionalValue("quarkus.datasource.password", String.class).orElse("latchkey"));
                 PreparedStatement s = c.prepareStatement("select count(*) from config_outbox where record_key = ?")) {
             s.setString(1, key);
             try (ResultSet rs = s.executeQuery()) {
