@@ -1,0 +1,90 @@
+package dev.latchkey.otp.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How otp-service issues codes: rate limits, magic links and the Kafka hand-off. */
+@ConfigMapping(prefix = "latchkey.otp")
+public interface OtpConfig {
+
+    /** Rate limits of {@code POST /passwordless/start}; a request over any of them gets 429 and sends nothing. */
+    RateLimits rateLimit();
+
+    /** Magic links ({@code send=link}). */
+    Link link();
+
+    /** The hand-off of delivery events to Kafka. */
+    Delivery delivery();
+
+    interface RateLimits {
+
+        /** Per client IP address (Auth0: 50 per hour). */
+        IpLimit ip();
+
+        /** Per recipient (phone number or email) on one connection. */
+        RecipientLimit recipient();
+
+        /** Per client_id, over all its recipients; caps what one application can make the platform send. */
+        ClientLimit client();
+    }
+
+    interface IpLimit {
+
+        /** Starts allowed per {@code period} from one IP address; 0 turns the limit off. */
+        @WithDefault("50")
+        int limit();
+
+        /** The period the IP limit counts over (a smooth budget: {@code limit} at once, then one per period/limit). */
+        @WithDefault("1h")
+        Duration period();
+    }
+
+    interface RecipientLimit {
+
+        /** Codes sent to one recipient per {@code window}. */
+        @WithDefault("5")
+        int limit();
+
+        /** The sliding window the recipient limit counts over. */
+        @WithDefault("10m")
+        Duration window();
+
+        /** Least time between two codes to one recipient. */
+        @WithDefault("30s")
+        Duration minInterval();
+    }
+
+    interface ClientLimit {
+
+        /** Starts allowed per {@code period} for one client_id; 0 turns the limit off. */
+        @WithDefault("1000")
+        int limit();
+
+        /** The period the client limit counts over. */
+        @WithDefault("1m")
+        Duration period();
+    }
+
+    interface Link {
+
+        /**
+         * Public base URL of token-service as users reach it ({@code LATCHKEY_PUBLIC_URL}); magic links point at
+         * {@code <base-url>/passwordless/verify_redirect}.
+         */
+        @WithDefault("http://127.0.0.1:8080")
+        String baseUrl();
+    }
+
+    interface Delivery {
+
+        /**
+         * Longest wait for Kafka's acknowledgement before answering 503. Keep it above the producer's
+         * {@code delivery.timeout.ms} + {@code max.block.ms} so that a 503 means Kafka reported the event as not
+         * written, not that we stopped waiting.
+         */
+        @WithDefault("10s")
+        Duration ackTimeout();
+    }
+}
