@@ -113,6 +113,31 @@ class ClientApiTest {
     }
 
     @Test
+    void switchingAPublicClientToASecretShowsTheNewSecretOnce() throws Exception {
+        String id = unique("switch");
+        admin().body(Map.of("client_id", id, "name", "Was public", "app_type", "spa")).post("/api/v2/clients")
+                .then().statusCode(201).body("client_secret", nullValue());
+        String secret = admin().body(Map.of("token_endpoint_auth_method", "client_secret_post"))
+                .patch("/api/v2/clients/" + id).then().statusCode(200).extract().path("client_secret");
+        ClientConfig published = MAPPER.readValue(ConfigTopic.awaitValue("client:" + id,
+                v -> !v.contains("\"client_secret_sha256\":null")).value(), ClientConfig.class);
+        assertTrue(ClientSecrets.matches(secret, published.clientSecretSha256()));
+        // Another change keeps the secret and does not show it again.
+        admin().body(Map.of("name", "Now confidential")).patch("/api/v2/clients/" + id).then().statusCode(200)
+                .body("$", not(hasKey("client_secret")));
+        ConfigTopic.awaitValue("client:" + id, v -> v.contains("Now confidential")
+                && v.contains(ClientSecrets.sha256(secret)));
+    }
+
+    @Test
+    void unknownPathsAndMethodsAnswerInTheApisShape() {
+        admin().get("/api/v2/no-such-thing").then().statusCode(404).body("statusCode", equalTo(404));
+        admin().put("/api/v2/clients").then().statusCode(405).body("statusCode", equalTo(405));
+        admin().contentType("text/plain").body("x").post("/api/v2/clients").then().statusCode(415)
+                .body("statusCode", equalTo(415));
+    }
+
+    @Test
     void duplicateIdIs409() {
         String id = unique("dup");
         admin().body(Map.of("client_id", id, "name", "One")).post("/api/v2/clients").then().statusCode(201);
