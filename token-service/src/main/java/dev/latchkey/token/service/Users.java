@@ -56,9 +56,9 @@ public class Users {
         fresh.identifier = recipient;
         fresh.phoneVerified = ConnectionConfig.SMS.equals(connection.strategy());
         fresh.emailVerified = ConnectionConfig.EMAIL.equals(connection.strategy());
-        Uni<UserEntity> row = Panache.withSession(() -> connection.signupDisabled()
+        Uni<UserEntity> row = connection.signupDisabled()
                 ? repository.loginExisting(fresh, now)
-                : repository.login(fresh, now));
+                : repository.login(fresh, now);
         return row.map(user -> {
             if (user == null) {
                 throw CodeVerifier.wrong(connection);

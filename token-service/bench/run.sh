@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Benchmark of token-service, run by hand (never by the test suite):
+#   OTP-grant logins/s and latency end to end (HTTP -> client check -> Redis Lua verify -> PostgreSQL upsert ->
+#   JWT signing), with codes pre-seeded in Redis exactly as otp-service writes them, next to a client_credentials
+#   mint (signing only) as the baseline. Runs the packaged service (quarkus-run.jar) on its own port.
+#
+#   token-service/bench/run.sh                 # defaults below; DURATION=60s CONNECTIONS=128 ... to change
+#
+# Needs the local servers (deploy/local/servers.sh up) and wrk (apt-get install wrk).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+
+DURATION=${DURATION:-30s}
+WARMUP=${WARMUP:-15s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+PORT=${PORT:-18102}
+CODES=${CODES:-60000}                          # per measured OTP run; more than the run can use
+OUT=${OUT:-$ROOT/token-service/target/bench}
+API_RS=https://bench-rs256.latchkey.test/
+API_ES=https://bench-es256.latchkey.test/
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA=$JAVA_HOME/bin/java
+
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+# A platform key for this run only: the service and the seeding tool must share it.
+export LATCHKEY_SECRET_KEY=${LATCHKEY_SECRET_KEY:-$(head -c 32 /dev/urandom | base64)}
+
+rm -rf "$OUT" && mkdir -p "$OUT"
+if [ ! -f token-service/target/quarkus-app/quarkus-run.jar ] || [ ! -d token-service/target/test-classes ] \
+    || [ "${REBUILD:-0}" = 1 ]; then
+    ./mvnw -B -ntp -q -pl token-service package -DskipTests
+fi
+./mvnw -B -ntp -q -pl token-service dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
+CP="token-service/target/test-classes:token-service/target/classes:$(cat "$OUT/classpath.txt")"
+
+echo "starting token-service on :$PORT (log: $OUT/service.log)"
+LATCHKEY_TOKEN_PORT=$PORT "$JAVA" ${JAVA_OPTS:-} \
+    -Dlatchkey.token.apis.bench-rs.identifier=$API_RS -Dlatchkey.token.apis.bench-rs.signing-alg=RS256 \
+    -Dlatchkey.token.apis.bench-es.identifier=$API_ES -Dlatchkey.token.apis.bench-es.signing-alg=ES256 \
+    -jar token-service/target/quarkus-app/quarkus-run.jar >"$OUT/service.log" 2>&1 &
+SERVICE=$!
+trap 'kill $SERVICE 2>/dev/null; wait $SERVICE 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break
+    kill -0 $SERVICE 2>/dev/null || { echo "token-service exited; see $OUT/service.log" >&2; exit 1; }
+    sleep 1
+done
+curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null || { echo "token-service not ready" >&2; exit 1; }
+grep -o "JWT signing uses [^(]*" "$OUT/service.log" | head -1
+
+seed() { # dir count
+    "$JAVA" -cp "$CP" dev.latchkey.token.bench.BenchSeed "$1" "$2" "$API_RS" "$API_ES" 2>/dev/null | tail -1
+    # Wait until the service's config view has the new client.
+    . "$1/bench.env"
+    for _ in $(seq 1 60); do
+        code=$(curl -s -o /dev/null -w '%{http_code}' -d grant_type=client_credentials -d "client_id=$CLIENT_ID" \
+            -d "client_secret=$CLIENT_SECRET" --data-urlencode "audience=$API_RS" "http://127.0.0.1:$PORT/oauth/token")
+        [ "$code" = 200 ] && return 0
+        sleep 0.5
+    done
+    echo "the service never saw the benchmark client" >&2
+    exit 1
+}
+
+otp() { # label dir duration scope audience
+    BENCH_DIR=$2 BENCH_THREADS=$THREADS BENCH_SCOPE=$4 BENCH_AUDIENCE=$5 \
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --timeout 10s -s token-service/bench/otp-login.lua \
+        "http://127.0.0.1:$PORT" >"$OUT/$1.txt" 2>&1
+    echo "$1 $(grep RESULT "$OUT/$1.txt")"
+}
+
+mint() { # label dir duration audience
+    BENCH_DIR=$2 BENCH_AUDIENCE=$4 \
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --timeout 10s -s token-service/bench/client-credentials.lua \
+        "http://127.0.0.1:$PORT" >"$OUT/$1.txt" 2>&1
+    echo "$1 $(grep RESULT "$OUT/$1.txt")"
+}
+
+for run in warmup otp-rs-rs otp-rs-es; do seed "$OUT/$run" "$CODES"; done
+
+echo "warm-up ($WARMUP each, not counted)"
+otp warmup-otp "$OUT/warmup" "$WARMUP" openid "" >/dev/null
+mint warmup-mint "$OUT/warmup" "$WARMUP" "$API_RS" >/dev/null
+
+echo "measuring: $DURATION each, $CONNECTIONS connections, $THREADS wrk threads; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+otp "otp-login    id_token RS256 + access_token RS256 (scope openid)      " "$OUT/otp-rs-rs" "$DURATION" openid ""
+otp "otp-login    id_token RS256 + access_token ES256 (audience ES256 API)" "$OUT/otp-rs-es" "$DURATION" openid "$API_ES"
+mint "client-creds access_token RS256                                     " "$OUT/otp-rs-rs" "$DURATION" "$API_RS"
+mint "client-creds access_token ES256                                     " "$OUT/otp-rs-rs" "$DURATION" "$API_ES"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); raw wrk output in $OUT"
