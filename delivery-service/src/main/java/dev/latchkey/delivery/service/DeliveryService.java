@@ -93,9 +93,14 @@ public class DeliveryService {
      */
     public Uni<DeliveryOutcome> deliver(DeliveryEvent event, String channel, int attempt) {
         return Uni.createFrom().deferred(() -> attempt(event, channel, attempt))
-                // Redis or another dependency failing before the provider call: nothing was sent, try later.
-                .onFailure().recoverWithItem(e -> new Retry("delivery-service dependency failed: " + describe(e),
-                        clock.instant().plus(backoff.after(1)), attempt, null));
+                // Redis or another dependency failing before the provider call: nothing was sent, try later; an
+                // expired code is not worth a retry even if its record could not be written.
+                .onFailure().recoverWithItem(e -> event.expiresAt() != null
+                        && expiredAt(event, clock.instant().plus(backoff.after(1)))
+                                ? new Expired("code expired at " + event.expiresAt() + " (not recorded: "
+                                        + describe(e) + ")")
+                                : new Retry("delivery-service dependency failed: " + describe(e),
+                                        clock.instant().plus(backoff.after(1)), attempt, null));
     }
 
     private Uni<DeliveryOutcome> attempt(DeliveryEvent event, String channel, int attempt) {
