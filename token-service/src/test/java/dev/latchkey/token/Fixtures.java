@@ -138,6 +138,10 @@ public class Fixtures {
         return redis.execute("EXISTS", OtpState.codeKey(connection.name(), recipient)).toInteger() == 1;
     }
 
+    public void delete(String key) {
+        redis.execute("DEL", key);
+    }
+
     public String get(String key) {
         var r = redis.execute("GET", key);
         return r == null ? null : r.toString();

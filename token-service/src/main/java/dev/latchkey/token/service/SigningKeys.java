@@ -206,12 +206,17 @@ public class SigningKeys {
     }
 
     private List<String> due(List<SigningKeyEntity> rows, Instant now) {
-        Optional<Duration> period = config.keys().rotationPeriod().filter(p -> !p.isZero() && !p.isNegative());
-        if (period.isEmpty()) {
+        return due(rows, now, config.keys().rotationPeriod());
+    }
+
+    /** The algorithms whose current key has signed for {@code period} or longer (none without a period). */
+    static List<String> due(List<SigningKeyEntity> rows, Instant now, Optional<Duration> period) {
+        Optional<Duration> p = period.filter(d -> !d.isZero() && !d.isNegative());
+        if (p.isEmpty()) {
             return List.of();
         }
         return rows.stream().filter(k -> SigningKeyEntity.CURRENT.equals(k.state) && k.activatedAt != null
-                && !k.activatedAt.plus(period.get()).isAfter(now)).map(k -> k.alg).toList();
+                && !k.activatedAt.plus(p.get()).isAfter(now)).map(k -> k.alg).distinct().toList();
     }
 
     /** Under the ring lock: fills in missing current/next keys and, if asked, performs due rotations. */

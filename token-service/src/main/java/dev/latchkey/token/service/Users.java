@@ -117,7 +117,7 @@ public class Users {
      * would send codes to blocked users again). At start and hourly.
      */
     @Scheduled(every = "1h", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> restoreBlockedMarkers() {
+    public Uni<Void> restoreBlockedMarkers() {
         return Panache.withSession(repository::blocked)
                 .chain(users -> users.isEmpty()
                         ? Uni.createFrom().voidItem()

@@ -30,6 +30,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
@@ -44,6 +45,7 @@ import dev.latchkey.token.service.Grants;
 import dev.latchkey.token.service.SigningKey;
 import dev.latchkey.token.service.SigningKeys;
 import dev.latchkey.token.service.TokenMinter;
+import dev.latchkey.token.service.Users;
 
 /**
  * client_credentials for the Management API, the internal API admin-service calls with such a token, and the
@@ -60,6 +62,9 @@ class ClientCredentialsAndInternalApiTest {
 
     @Inject
     SigningKeys keys;
+
+    @Inject
+    Users users;
 
     private String managementToken(String... scopes) {
         String secret = Fixtures.secret();
@@ -113,7 +118,7 @@ class ClientCredentialsAndInternalApiTest {
     }
 
     @Test
-    void internalUsersApiListsSearchesBlocksUnblocksAndDeletes() {
+    void internalUsersApiListsSearchesBlocksUnblocksAndDeletes() throws Throwable {
         ConnectionConfig sms = fx.sms();
         ClientConfig client = fx.client(null, List.of(sms.name()),
                 List.of(Grants.PASSWORDLESS_OTP, Grants.REFRESH_TOKEN), null, null);
@@ -148,6 +153,10 @@ class ClientCredentialsAndInternalApiTest {
         given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("blocked", true))
                 .patch("/internal/users/" + userId).then().statusCode(200).body("blocked", equalTo(true));
         assertNotNull(fx.get(OtpState.blockedKey(sms.name(), phone)), "otp-service is told not to send codes");
+        // The marker comes back from PostgreSQL when Redis lost it.
+        fx.delete(OtpState.blockedKey(sms.name(), phone));
+        VertxContextSupport.subscribeAndAwait(users::restoreBlockedMarkers);
+        assertNotNull(fx.get(OtpState.blockedKey(sms.name(), phone)), "marker restored");
 
         // A blocked user gets no tokens: neither by code nor by refresh token.
         String code2 = Fixtures.code();
