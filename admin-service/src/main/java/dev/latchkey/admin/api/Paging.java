@@ -2,7 +2,6 @@ package dev.latchkey.admin.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Function;
 
 import dev.latchkey.admin.service.ManagementException;
 
@@ -38,10 +37,6 @@ public record Paging(int page, int perPage, boolean includeTotals) {
         body.put("total", page.total());
         body.put(field, page.items());
         return body;
-    }
-
-    public <T, R> Page<R> map(Page<T> page, Function<T, R> f) {
-        return new Page<>(page.items().stream().map(f).toList(), page.page(), page.perPage(), page.total());
     }
 
     private static int number(String name, String raw, int fallback, int min, int max) {

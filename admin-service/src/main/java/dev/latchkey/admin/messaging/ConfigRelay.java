@@ -89,16 +89,6 @@ public class ConfigRelay {
         wakeups.offer(Boolean.TRUE);
     }
 
-    /** Records published since start. */
-    public long published() {
-        return published.get();
-    }
-
-    /** Why the last drain failed, or null. */
-    public String lastError() {
-        return lastError;
-    }
-
     private void run() {
         boolean topicReady = false;
         Duration backoff = config.pollInterval();

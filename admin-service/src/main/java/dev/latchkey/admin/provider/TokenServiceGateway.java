@@ -7,7 +7,6 @@ import jakarta.ws.rs.WebApplicationException;
 
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Timeout;
-import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
@@ -21,7 +20,8 @@ import dev.latchkey.admin.service.ManagementException;
 
 /**
  * Users and signing keys, through token-service. Failures come back as Management API errors: token-service's 404
- * stays a 404, its 400/401/403 keep their status and message, and an unreachable or slow token-service is a 503.
+ * stays a 404, its 400/401/403/409 keep their status and message, and an unreachable or failing token-service is a
+ * 503 (a timeout or an open circuit too, mapped by {@link dev.latchkey.admin.api.ManagementErrorMapper}).
  */
 @ApplicationScoped
 public class TokenServiceGateway {
@@ -35,39 +35,45 @@ public class TokenServiceGateway {
     }
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5, delayUnit = ChronoUnit.SECONDS, skipOn = ManagementException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5, delayUnit = ChronoUnit.SECONDS, failOn = {
+            Unavailable.class, TimeoutException.class})
     public Uni<JsonNode> listUsers(String token, String connection, String identifier, String q, int page,
             int perPage) {
         return mapped(api.listUsers(bearer(token), connection, identifier, q, page, perPage), "user");
     }
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5, delayUnit = ChronoUnit.SECONDS, skipOn = ManagementException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5, delayUnit = ChronoUnit.SECONDS, failOn = {
+            Unavailable.class, TimeoutException.class})
     public Uni<JsonNode> getUser(String token, String userId) {
         return mapped(api.getUser(bearer(token), userId), "user");
     }
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5, delayUnit = ChronoUnit.SECONDS, skipOn = ManagementException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5, delayUnit = ChronoUnit.SECONDS, failOn = {
+            Unavailable.class, TimeoutException.class})
     public Uni<JsonNode> setBlocked(String token, String userId, boolean blocked) {
         return mapped(api.updateUser(bearer(token), userId, JsonNodeFactory.instance.objectNode().put("blocked",
                 blocked)), "user");
     }
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5, delayUnit = ChronoUnit.SECONDS, skipOn = ManagementException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5, delayUnit = ChronoUnit.SECONDS, failOn = {
+            Unavailable.class, TimeoutException.class})
     public Uni<Void> deleteUser(String token, String userId) {
         return mapped(api.deleteUser(bearer(token), userId), "user");
     }
 
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5, delayUnit = ChronoUnit.SECONDS, skipOn = ManagementException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5, delayUnit = ChronoUnit.SECONDS, failOn = {
+            Unavailable.class, TimeoutException.class})
     public Uni<JsonNode> listSigningKeys(String token) {
         return mapped(api.listSigningKeys(bearer(token)), "signing key");
     }
 
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5, delayUnit = ChronoUnit.SECONDS, skipOn = ManagementException.class)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.8, delay = 5, delayUnit = ChronoUnit.SECONDS, failOn = {
+            Unavailable.class, TimeoutException.class})
     public Uni<JsonNode> rotateSigningKey(String token, String alg) {
         return mapped(api.rotateSigningKey(bearer(token), alg), "signing key");
     }
@@ -109,17 +115,18 @@ public class TokenServiceGateway {
                         : message);
             }
             LOG.warnf("token-service answered %d to a %s request", status, what);
-            return ManagementException.unavailable("token-service could not serve the request (status " + status
-                    + ")");
-        }
-        if (e instanceof TimeoutException) {
-            return ManagementException.unavailable("token-service did not answer in time");
-        }
-        if (e instanceof CircuitBreakerOpenException) {
-            return ManagementException.unavailable("token-service is failing; not called for a few seconds");
+            return new Unavailable("token-service could not serve the request (status " + status + ")");
         }
         LOG.warnf("token-service not reachable for a %s request: %s", what, e.getClass().getSimpleName());
-        return ManagementException.unavailable("token-service is not reachable");
+        return new Unavailable("token-service is not reachable");
+    }
+
+    /** token-service down or failing (503): what the circuit breaker counts; its refusals (4xx) are not. */
+    public static class Unavailable extends ManagementException {
+
+        public Unavailable(String message) {
+            super(Kind.UNAVAILABLE, "temporarily_unavailable", message);
+        }
     }
 
     private static String upstreamMessage(WebApplicationException w) {

@@ -148,11 +148,6 @@ public class ConnectionService {
         return Panache.withSession(() -> ConnectionEntity.<ConnectionEntity>findById(name)).map(e -> e != null);
     }
 
-    /** The stored record of a connection (for the console's preview, which needs its settings). */
-    public Uni<ConnectionConfig> config(String name) {
-        return Panache.withSession(() -> find(name)).map(e -> read(e.config));
-    }
-
     private <T> Uni<T> write(Supplier<Uni<T>> work, String name) {
         return Panache.withTransaction(work)
                 .invoke(relay::wake)

@@ -51,8 +51,4 @@ public class ManagementException extends RuntimeException {
     public static ManagementException conflict(String errorCode, String message) {
         return new ManagementException(Kind.CONFLICT, errorCode, message);
     }
-
-    public static ManagementException unavailable(String message) {
-        return new ManagementException(Kind.UNAVAILABLE, "temporarily_unavailable", message);
-    }
 }

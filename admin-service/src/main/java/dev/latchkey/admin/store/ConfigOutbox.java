@@ -26,9 +26,4 @@ public class ConfigOutbox {
     public Uni<Void> append(String key, String payload) {
         return OutboxRecord.of(key, payload).persist().replaceWithVoid();
     }
-
-    /** Records not yet acknowledged by Kafka. */
-    public Uni<Long> pending() {
-        return OutboxRecord.count();
-    }
 }
