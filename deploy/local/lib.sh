@@ -93,4 +93,14 @@ check_disk() {
     [ "${free_mb:-0}" -ge "$MIN_FREE_MB" ] || die "not enough disk: ${free_mb} MiB free under $STATE_DIR, need ${MIN_FREE_MB} MiB"
 }
 
+apt_install() { # package...
+    command -v apt-get >/dev/null || die "$* not installed and there is no apt-get to install it"
+    say "installing $* (apt-get) ..."
+    if [ ! -f "$STATE_DIR/.apt-updated" ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$STATE_DIR/apt.log" 2>&1 && touch "$STATE_DIR/.apt-updated"
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >>"$STATE_DIR/apt.log" 2>&1 ||
+        die "apt-get install $* failed (see $STATE_DIR/apt.log)"
+}
+
 mvnw() { "$LATCHKEY_ROOT/mvnw" "$@"; }

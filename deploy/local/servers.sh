@@ -23,15 +23,6 @@ mark_started() { grep -qx "$1" "$STARTED" 2>/dev/null || echo "$1" >>"$STARTED";
 was_started() { grep -qx "$1" "$STARTED" 2>/dev/null; }
 unmark() { [ -f "$STARTED" ] && sed -i "/^$1\$/d" "$STARTED"; }
 
-apt_install() { # package...
-    command -v apt-get >/dev/null || die "$* not installed and there is no apt-get to install it"
-    say "installing $* (apt-get) ..."
-    if [ ! -f "$STATE_DIR/.apt-updated" ]; then
-        DEBIAN_FRONTEND=noninteractive apt-get update -qq >"$STATE_DIR/apt.log" 2>&1 && touch "$STATE_DIR/.apt-updated"
-    fi
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >>"$STATE_DIR/apt.log" 2>&1 ||
-        die "apt-get install $* failed (see $STATE_DIR/apt.log)"
-}
 
 # ---- Redis ------------------------------------------------------------------------------------------------
 redis_up() {

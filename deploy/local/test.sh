@@ -7,6 +7,9 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 "$LATCHKEY_ROOT/deploy/local/servers.sh" up || exit 1
+# Browser tests drive Debian's Chromium with playwright-core (npm); node and npm come with the machine.
+command -v chromium >/dev/null || apt_install chromium chromium-driver
+command -v npm >/dev/null || die "npm is missing (browser tests and the manifest check need Node.js >= 20 with npm)"
 pick_jdk
 say "JDK: $JAVA_HOME"
 "$LATCHKEY_ROOT/deploy/kubernetes/validate.sh" || exit 1
