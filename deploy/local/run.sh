@@ -10,6 +10,9 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 SERVICES="otp:8101 token:8102 delivery:8103 admin:8104"
+ORIGIN_PORT=${LATCHKEY_ORIGIN_PORT:-8080}
+NGINX_DIR=$STATE_DIR/nginx
+MANAGEMENT_CLIENT_ID=latchkey-bootstrap
 LOG_DIR=$STATE_DIR/logs
 RUN_DIR=$STATE_DIR/run
 
@@ -19,13 +22,40 @@ service_env() {
     export LATCHKEY_REDIS_URL=${LATCHKEY_REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}
     export LATCHKEY_KAFKA_BOOTSTRAP=${LATCHKEY_KAFKA_BOOTSTRAP:-127.0.0.1:$KAFKA_PORT}
     export LATCHKEY_SMTP_HOST=${LATCHKEY_SMTP_HOST:-127.0.0.1} LATCHKEY_SMTP_PORT=$SMTP_PORT
+    export LATCHKEY_PUBLIC_URL=http://127.0.0.1:$ORIGIN_PORT LATCHKEY_AUTH_ISSUER=http://127.0.0.1:$ORIGIN_PORT/
+    # admin-service applies the seed (demo client, sms and email connections) at start, creating only what is missing,
+    # and creates the bootstrap management client.
+    export LATCHKEY_SEED_FILE=$LATCHKEY_ROOT/deploy/local/seed/latchkey-seed.json
+    export LATCHKEY_MANAGEMENT_CLIENT_ID=$MANAGEMENT_CLIENT_ID
+    LATCHKEY_MANAGEMENT_CLIENT_SECRET=$(cat "$STATE_DIR/management-secret")
+    export LATCHKEY_MANAGEMENT_CLIENT_SECRET
 }
 
 secret_key() {
-    [ -s "$STATE_DIR/secret-key" ] && return 0
-    (umask 077 && head -c 32 /dev/urandom | base64 >"$STATE_DIR/secret-key")
-    say "generated a platform key in $STATE_DIR/secret-key"
+    if [ ! -s "$STATE_DIR/secret-key" ]; then
+        (umask 077 && head -c 32 /dev/urandom | base64 >"$STATE_DIR/secret-key")
+        say "generated a platform key in $STATE_DIR/secret-key"
+    fi
+    if [ ! -s "$STATE_DIR/management-secret" ]; then
+        (umask 077 && head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' >"$STATE_DIR/management-secret")
+    fi
 }
+
+# The single public origin: nginx (Debian package) routing the public paths to the services.
+origin_up() {
+    if pid_alive "$NGINX_DIR/nginx.pid"; then
+        return 0
+    fi
+    port_open "$ORIGIN_PORT" && die "port $ORIGIN_PORT (public origin) is taken by something else: $(port_owner_short "$ORIGIN_PORT")"
+    command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx-light
+    mkdir -p "$NGINX_DIR/tmp"
+    sed -e "s#@STATE@#$NGINX_DIR#g" -e "s#@PORT@#$ORIGIN_PORT#g" "$LATCHKEY_ROOT/deploy/local/nginx/nginx.conf" \
+        >"$NGINX_DIR/nginx.conf"
+    /usr/sbin/nginx -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log" 2>"$NGINX_DIR/start.log" ||
+        die "nginx did not start: $(head -n1 "$NGINX_DIR/start.log")"
+    wait_port "$ORIGIN_PORT" 10 || die "nginx did not open port $ORIGIN_PORT (see $NGINX_DIR/error.log)"
+}
+origin_down() { stop_pid "$NGINX_DIR/nginx.pid" nginx; }
 
 start_service() { # name port
     local name=$1 port=$2 jar=$LATCHKEY_ROOT/$1-service/target/quarkus-app/quarkus-run.jar
@@ -63,20 +93,26 @@ start() {
     local s
     for s in $SERVICES; do start_service "${s%%:*}" "${s#*:}"; done
     for s in $SERVICES; do wait_ready "${s%%:*}" "${s#*:}"; done
-    # Later steps of the run (the public origin on :8080, the seed) hook in here.
-    [ -x "$LATCHKEY_ROOT/deploy/local/after-start.sh" ] && "$LATCHKEY_ROOT/deploy/local/after-start.sh"
+    origin_up
+    local origin=http://127.0.0.1:$ORIGIN_PORT
     say ""
-    say "Latchkey is running (logs in $LOG_DIR, stop with deploy/local/run.sh stop):"
+    say "Latchkey is running on $origin (logs in $LOG_DIR; stop with deploy/local/run.sh stop)"
+    say "  demo app:          $origin/demo   (client id: demo-app)"
+    say "  login page:        $origin/authorize?response_type=code&client_id=demo-app&redirect_uri=$origin/demo/callback&scope=openid%20profile%20email%20phone&connection=sms"
+    say "  SMS (no Twilio):   $origin/dev/outbox/messages?to=%2B14155550100"
+    say "  email:             http://127.0.0.1:$SMTP_API_PORT/api/user/<address>/messages/"
+    say "  console:           $origin/console"
+    say "  management token:  curl -s $origin/oauth/token -d grant_type=client_credentials -d client_id=$MANAGEMENT_CLIENT_ID \\"
+    say "                       -d client_secret=\$(cat $STATE_DIR/management-secret) -d audience=$origin/api/v2/"
     for s in $SERVICES; do
-        printf '  %-17s http://127.0.0.1:%s   health /q/health/ready, metrics /q/metrics, API /q/openapi\n' \
-            "${s%%:*}-service" "${s#*:}"
+        printf '  %-17s  http://127.0.0.1:%s  (/q/health/ready, /q/metrics, /q/openapi)\n' "${s%%:*}-service" "${s#*:}"
     done
 }
 
 stop() {
     local s
+    origin_down
     for s in $SERVICES; do stop_pid "$RUN_DIR/${s%%:*}.pid" "${s%%:*}-service"; done
-    [ -x "$LATCHKEY_ROOT/deploy/local/before-stop.sh" ] && "$LATCHKEY_ROOT/deploy/local/before-stop.sh"
     "$LATCHKEY_ROOT/deploy/local/servers.sh" down
 }
 
