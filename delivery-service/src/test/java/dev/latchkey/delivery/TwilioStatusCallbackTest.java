@@ -29,6 +29,7 @@ import io.restassured.http.ContentType;
 
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.event.DeliveryEvent;
+import dev.latchkey.delivery.store.DeliveryLedger;
 import dev.latchkey.delivery.testing.DeliveryFixtures;
 import dev.latchkey.delivery.testing.DeliveryServers;
 import dev.latchkey.delivery.testing.DeliveryTestResource;
@@ -49,6 +50,9 @@ class TwilioStatusCallbackTest {
 
     @Inject
     DeliveryFixtures fx;
+
+    @Inject
+    DeliveryLedger ledger;
 
     record Sent(DeliveryEvent event, String accountSid, String token, String messageSid) {
 
@@ -112,6 +116,10 @@ class TwilioStatusCallbackTest {
         JsonNode delivered = fx.awaitStatus(servers, s.event().eventId(), "delivered");
         assertThat(delivered.path("provider_id").asText(), equalTo(s.messageSid()));
         assertThat(delivered.path("connection").asText(), equalTo(s.event().connection()));
+        DeliveryLedger.Record record = ledger.find(s.event().eventId()).await().atMost(Duration.ofSeconds(5))
+                .orElseThrow();
+        assertThat(record.state(), equalTo("sent"));
+        assertThat(record.get("provider_status"), equalTo("delivered"));
     }
 
     @Test
