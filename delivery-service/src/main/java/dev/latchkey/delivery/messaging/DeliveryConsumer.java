@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -85,6 +86,16 @@ public class DeliveryConsumer {
         // Retries have their own permits: records waiting for their time never hold up fresh events.
         this.smsRetryInFlight = new InFlightLimiter(config.retry().maxInFlight());
         this.emailRetryInFlight = new InFlightLimiter(config.retry().maxInFlight());
+        gauge(ConnectionConfig.SMS, "main", smsInFlight);
+        gauge(ConnectionConfig.SMS, "retry", smsRetryInFlight);
+        gauge(ConnectionConfig.EMAIL, "main", emailInFlight);
+        gauge(ConnectionConfig.EMAIL, "retry", emailRetryInFlight);
+    }
+
+    private void gauge(String channel, String topic, InFlightLimiter limiter) {
+        Gauge.builder("latchkey.delivery.in_flight", limiter, InFlightLimiter::inUse)
+                .description("Records admitted and not yet settled").tag("channel", channel).tag("topic", topic)
+                .register(metrics);
     }
 
     @Incoming("sms")

@@ -105,6 +105,10 @@ public class TwilioSmsSender {
     }
 
     private String create(SmsSettings settings, String authToken, Sms sms) {
+        if (clients.size() > 1000) {
+            // Rotated credentials leave old clients behind; start over rather than grow.
+            clients.clear();
+        }
         TwilioRestClient client = clients.computeIfAbsent(settings.twilioAccountSid() + '\n' + authToken,
                 k -> new TwilioRestClient.Builder(settings.twilioAccountSid(), authToken).httpClient(http).build());
         PhoneNumber to = new PhoneNumber(sms.to());
@@ -138,11 +142,6 @@ public class TwilioSmsSender {
             transientFailure = false;
         }
         return new ProviderException(reason.strip(), transientFailure);
-    }
-
-    /** Forget cached clients, e.g. after a connection's credentials changed. */
-    public void forgetClients() {
-        clients.clear();
     }
 
     @PreDestroy
