@@ -5,6 +5,8 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import dev.latchkey.common.event.DeliveryEvent;
+
 /** How otp-service issues codes: rate limits, magic links and the Kafka hand-off. */
 @ConfigMapping(prefix = "latchkey.otp")
 public interface OtpConfig {
@@ -78,6 +80,17 @@ public interface OtpConfig {
     }
 
     interface Delivery {
+
+        /**
+         * Topic of SMS delivery events (delivery-service reads it). Only a benchmark or a shared cluster needs another
+         * name.
+         */
+        @WithDefault(DeliveryEvent.TOPIC_SMS)
+        String smsTopic();
+
+        /** Topic of email delivery events (delivery-service reads it). */
+        @WithDefault(DeliveryEvent.TOPIC_EMAIL)
+        String emailTopic();
 
         /**
          * Longest wait for Kafka's acknowledgement before answering 503. Keep it above the producer's

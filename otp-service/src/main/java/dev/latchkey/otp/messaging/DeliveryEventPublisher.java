@@ -16,10 +16,12 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
 import dev.latchkey.common.event.DeliveryEvent;
+import dev.latchkey.otp.config.OtpConfig;
 import dev.latchkey.otp.service.TraceContext;
 
 /**
- * Hands delivery events to Kafka: {@code otp.delivery.sms} or {@code otp.delivery.email} by channel, keyed by
+ * Hands delivery events to Kafka: {@code otp.delivery.sms} or {@code otp.delivery.email} by channel (see
+ * {@link OtpConfig.Delivery}), keyed by
  * recipient (one recipient's events stay in order on one partition), W3C trace context in the record headers. The
  * channel's producer is idempotent with {@code acks=all} (application.properties); the returned {@link Uni} completes
  * only once the brokers acknowledged the record, and fails when Kafka reported it not written.
@@ -29,10 +31,15 @@ public class DeliveryEventPublisher {
 
     private final MutinyEmitter<byte[]> emitter;
     private final ObjectMapper mapper;
+    private final String smsTopic;
+    private final String emailTopic;
 
-    public DeliveryEventPublisher(@Channel("delivery-events") MutinyEmitter<byte[]> emitter, ObjectMapper mapper) {
+    public DeliveryEventPublisher(@Channel("delivery-events") MutinyEmitter<byte[]> emitter, ObjectMapper mapper,
+            OtpConfig config) {
         this.emitter = emitter;
         this.mapper = mapper;
+        this.smsTopic = config.delivery().smsTopic();
+        this.emailTopic = config.delivery().emailTopic();
     }
 
     public Uni<Void> publish(DeliveryEvent event, TraceContext trace) {
@@ -48,7 +55,7 @@ public class DeliveryEventPublisher {
             headers.add("tracestate", trace.tracestate().getBytes(StandardCharsets.US_ASCII));
         }
         var metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic(DeliveryEvent.topicFor(event.channel()))
+                .withTopic("sms".equals(event.channel()) ? smsTopic : emailTopic)
                 .withKey(event.recipient())
                 .withHeaders(headers)
                 .build();

@@ -78,7 +78,7 @@ public class CodeIssuer {
             count(e.reason().name().toLowerCase());
             return Uni.createFrom().failure(e);
         }
-        return store.issue(issue.record)
+        Uni<Started> start = store.issue(issue.record)
                 .onFailure().transform(e -> unavailable("Redis", e))
                 .onItem().transformToUni(outcome -> switch (outcome.status()) {
                     case ISSUED -> deliver(issue, command.trace());
@@ -92,6 +92,9 @@ public class CodeIssuer {
                         yield Uni.createFrom().failure(limited(outcome));
                     }
                 });
+        // Once begun, a start runs to its end (sent, or taken back) even if the caller goes away: cancelling it
+        // half-way could leave a code written, never sent, in place of the one the user already has.
+        return Uni.createFrom().emitter(emitter -> start.subscribe().with(emitter::complete, emitter::fail));
     }
 
     private Uni<Started> deliver(Issue issue, TraceContext trace) {

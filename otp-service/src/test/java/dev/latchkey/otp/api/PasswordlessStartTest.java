@@ -129,6 +129,7 @@ class PasswordlessStartTest {
 
         // A caller's trace is continued: same trace id, a new span for this hop.
         reply = io.restassured.RestAssured.given().contentType("application/json")
+                .header("X-Forwarded-For", dev.latchkey.otp.support.Starts.ip())
                 .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01").header("tracestate", "vendor=1")
                 .body(body("client_id", client.clientId(), "connection", sms.name(), "phone_number", Tenant.phone()))
                 .post("/passwordless/start").then().statusCode(200).extract().jsonPath();

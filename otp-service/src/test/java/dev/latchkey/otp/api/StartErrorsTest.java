@@ -35,6 +35,7 @@ import dev.latchkey.common.otp.OtpState;
 import dev.latchkey.common.recipient.Recipients;
 import dev.latchkey.otp.support.DeliveryTopics;
 import dev.latchkey.otp.support.OtpTestProfile;
+import dev.latchkey.otp.support.Starts;
 import dev.latchkey.otp.support.Tenant;
 
 /** Every refusal of a start, in Auth0's shape and with Auth0's codes; none of them writes or sends anything. */
@@ -166,6 +167,21 @@ class StartErrorsTest {
         auth0Error(start(request), 401, "access_denied", "Unauthorized");
         request.put("client_secret", secret);
         start(request).then().statusCode(200);
+
+        // A back end that proved its secret names the end user's address (auth0-forwarded-for); the per-IP limit
+        // counts that address. From a public client the header means nothing.
+        String user = Starts.ip();
+        given().contentType("application/json").header("auth0-forwarded-for", user)
+                .body(body("client_id", confidential, "client_secret", secret, "connection", sms.name(),
+                        "phone_number", Tenant.phone()))
+                .post("/passwordless/start").then().statusCode(200);
+        assertTrue(redis.key().exists(Starts.ipLimitKey(user)), "counted for the end user's address");
+        String spoofed = Starts.ip();
+        given().contentType("application/json").header("X-Forwarded-For", Starts.ip())
+                .header("auth0-forwarded-for", spoofed)
+                .body(body("client_id", clientId, "connection", sms.name(), "phone_number", Tenant.phone()))
+                .post("/passwordless/start").then().statusCode(200);
+        assertFalse(redis.key().exists(Starts.ipLimitKey(spoofed)), "a public client cannot choose its address");
     }
 
     @Test

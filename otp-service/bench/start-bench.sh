@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Load test of otp-service: POST /passwordless/start next to GET /ping (the cheapest request of the same service,
+# same HTTP stack), both at their maximum rate and at 70 % of it, on this machine.
+#
+#   ./mvnw -pl otp-service package -DskipTests        # once: the packaged service
+#   deploy/local/servers.sh up                         # Redis and Kafka
+#   otp-service/bench/start-bench.sh [seconds=30] [connections=64]
+#
+# It starts its own otp-service (port BENCH_PORT, default 18101) with a fresh LATCHKEY_SECRET_KEY, publishes a bench
+# client and email connection to latchkey.config, and sends the delivery events to a topic of its own
+# (otp.bench.delivery.email, deleted at the end) so that a running delivery-service sends nothing. Every start has
+# a recipient and a client address of its own (X-Forwarded-For from 127.0.0.1, a trusted proxy), so the real path
+# runs — three Lua scripts in one Redis round trip, then one Kafka send with acks=all — without hitting a user's
+# rate limit; the per-client limit is raised for the bench client.
+#
+# "70 %" runs are paced: each connection waits an exponentially distributed time between requests (wrk's delay()),
+# calibrated by a short probe so the achieved rate is close to 70 % of the measured maximum. wrk measures each
+# request from its send, so these are closed-loop numbers with think time, not a fixed-rate (wrk2) schedule.
+set -euo pipefail
+
+DURATION=${1:-30}
+CONNECTIONS=${2:-64}
+THREADS=${BENCH_THREADS:-2}
+PORT=${BENCH_PORT:-18101}
+WARMUP=${BENCH_WARMUP:-15}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+JAR=$ROOT/otp-service/target/quarkus-app/quarkus-run.jar
+KAFKA_LIBS=$ROOT/.local/kafka/libs
+BOOTSTRAP=${LATCHKEY_KAFKA_BOOTSTRAP:-127.0.0.1:9092}
+SCRIPT=$ROOT/otp-service/bench/load.lua
+RUN=$(date +%s)-$$
+CLIENT=bench-client-$RUN
+CONNECTION=bench-email-$RUN
+TOPIC=otp.bench.delivery.email
+URL=http://127.0.0.1:$PORT
+WORK=$(mktemp -d)
+SERVICE_PID=
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "start-bench: $*"; exit 1; }
+
+command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
+[ -x "$JAVA" ] || JAVA=java
+[ -f "$JAR" ] || die "$JAR is missing: ./mvnw -pl otp-service package -DskipTests"
+[ -d "$KAFKA_LIBS" ] || die "no Kafka tools under $KAFKA_LIBS: deploy/local/servers.sh up"
+[ "$(redis-cli -u "${LATCHKEY_REDIS_URL:-redis://127.0.0.1:6379}" ping 2>/dev/null)" = PONG ] ||
+    die "Redis does not answer: deploy/local/servers.sh up"
+curl -s -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null && die "port $PORT is taken (set BENCH_PORT)"
+
+kafka_tool() { "$JAVA" -Xmx256m -cp "$KAFKA_LIBS/*" "$@" 2>>"$WORK/kafka-tools.log"; }
+publish() { # lines of key|json (or key|NULL) to latchkey.config
+    kafka_tool org.apache.kafka.tools.ConsoleProducer --bootstrap-server "$BOOTSTRAP" --topic latchkey.config \
+        --property parse.key=true --property key.separator='|' --property null.marker=NULL >/dev/null
+}
+
+cleanup() {
+    set +e
+    [ -n "$SERVICE_PID" ] && kill "$SERVICE_PID" 2>/dev/null && wait "$SERVICE_PID" 2>/dev/null
+    printf 'client:%s|NULL\nconnection:%s|NULL\n' "$CLIENT" "$CONNECTION" | publish
+    kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --delete --topic "$TOPIC" \
+        >/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+say "publishing the bench tenant ($CLIENT, $CONNECTION) ..."
+kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" --create --if-not-exists \
+    --topic "$TOPIC" --partitions 6 --replication-factor 1 >/dev/null
+printf 'connection:%s|{"name":"%s","strategy":"email","email":{"from":"bench@example.com"}}\nclient:%s|{"client_id":"%s","name":"bench","app_type":"spa","connections":["%s"]}\n' \
+    "$CONNECTION" "$CONNECTION" "$CLIENT" "$CLIENT" "$CONNECTION" | publish
+
+say "starting otp-service on port $PORT ..."
+LATCHKEY_SECRET_KEY=$(head -c 32 /dev/urandom | base64) \
+    LATCHKEY_OTP_PORT=$PORT LATCHKEY_OTP_CLIENT_LIMIT=2000000000 LATCHKEY_OTP_EMAIL_TOPIC=$TOPIC \
+    "$JAVA" -Xms256m -Xmx512m -jar "$JAR" >"$WORK/service.log" 2>&1 &
+SERVICE_PID=$!
+start_once() {
+    curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -H 'X-Forwarded-For: 10.255.255.1' \
+        -d "{\"client_id\":\"$CLIENT\",\"connection\":\"$CONNECTION\",\"email\":\"probe-$RUN-$1@example.com\",\"send\":\"code\"}" \
+        "$URL/passwordless/start"
+}
+for i in $(seq 1 120); do
+    kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$WORK/service.log" >&2; die "otp-service exited"; }
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/q/health/ready")" = 200 ] && [ "$(start_once "$i")" = 200 ] && break
+    [ "$i" = 120 ] && die "otp-service did not become ready with the bench tenant (see $WORK/service.log)"
+    sleep 1
+done
+
+load() { # endpoint seconds think_ms connections -> RESULT line
+    BENCH_ENDPOINT=$1 BENCH_THINK_MS=$3 BENCH_CLIENT_ID=$CLIENT BENCH_CONNECTION=$CONNECTION BENCH_RUN=$RUN \
+        wrk -t"$THREADS" -c"$4" -d"$2"s --timeout 5s -s "$SCRIPT" "$URL" | grep '^RESULT'
+}
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+
+say "warming up ($WARMUP s per endpoint) ..."
+load ping "$WARMUP" 0 "$CONNECTIONS" >/dev/null
+load start "$WARMUP" 0 "$CONNECTIONS" >/dev/null
+
+declare -A RESULTS
+for endpoint in ping start; do
+    say "$endpoint: maximum rate, $DURATION s, $CONNECTIONS connections ..."
+    max=$(load "$endpoint" "$DURATION" 0 "$CONNECTIONS")
+    RESULTS[$endpoint-max]=$max
+    target=$(awk -v r="$(field "$max" rps)" 'BEGIN { printf "%.0f", r * 0.7 }')
+    # Paced run: each connection sends target/connections per second. A short probe measures the response time at
+    # that load, which the think time then leaves room for.
+    think=$(awk -v c="$CONNECTIONS" -v t="$target" 'BEGIN { printf "%.3f", c * 1000 / t }')
+    probe=$(load "$endpoint" 8 "$think" "$CONNECTIONS")
+    think=$(awk -v c="$CONNECTIONS" -v t="$target" -v m="$(field "$probe" mean_ms)" \
+        'BEGIN { x = c * 1000 / t - m; if (x < 0.05) x = 0.05; printf "%.3f", x }')
+    say "$endpoint: 70 % of maximum = $target req/s, $DURATION s ..."
+    RESULTS[$endpoint-70]="$(load "$endpoint" "$DURATION" "$think" "$CONNECTIONS") target=$target"
+done
+
+load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
+{
+    echo
+    echo "otp-service benchmark  $(date -u +%Y-%m-%dT%H:%MZ)  $(nproc) cores, load average after: $load_avg"
+    echo "wrk -t$THREADS -c$CONNECTIONS, $DURATION s per run; JVM: $("$JAVA" -version 2>&1 | head -1)"
+    printf '%-28s %10s %9s %9s %9s %9s %8s\n' run req/s p50_ms p90_ms p99_ms max_ms non2xx
+    for key in ping-max start-max ping-70 start-70; do
+        r=${RESULTS[$key]}
+        name=$( [ "${key%-*}" = ping ] && echo "GET /ping" || echo "POST /passwordless/start")
+        mode=$( [ "${key#*-}" = max ] && echo max || echo "70%")
+        printf '%-28s %10s %9s %9s %9s %9s %8s\n' "$name ($mode)" "$(field "$r" rps)" "$(field "$r" p50_ms)" \
+            "$(field "$r" p90_ms)" "$(field "$r" p99_ms)" "$(field "$r" max_ms)" \
+            "$(( $(field "$r" non2xx) + $(field "$r" socket_errors) ))"
+    done
+    awk -v s="$(field "${RESULTS[start-max]}" rps)" -v p="$(field "${RESULTS[ping-max]}" rps)" \
+        'BEGIN { printf "start / ping at maximum: %.0f %% (target >= 50 %%)\n", 100 * s / p }'
+    echo "p99 of start at 70 %: $(field "${RESULTS[start-70]}" p99_ms) ms (target <= 20 ms)"
+}
