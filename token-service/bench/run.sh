@@ -17,6 +17,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
 PORT=${PORT:-18102}
 CODES=${CODES:-60000}                          # per measured OTP run; more than the run can use
+ROUNDS=${ROUNDS:-1}                            # repeat the four measurements, interleaved (shared machines vary)
 OUT=${OUT:-$ROOT/token-service/target/bench}
 API_RS=https://bench-rs256.latchkey.test/
 API_ES=https://bench-es256.latchkey.test/
@@ -65,29 +66,36 @@ seed() { # dir count
     exit 1
 }
 
-otp() { # label dir duration scope audience
-    BENCH_DIR=$2 BENCH_THREADS=$THREADS BENCH_SCOPE=$4 BENCH_AUDIENCE=$5 \
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --timeout 10s -s token-service/bench/otp-login.lua \
+otp() { # file label dir duration scope audience
+    BENCH_DIR=$3 BENCH_THREADS=$THREADS BENCH_SCOPE=$5 BENCH_AUDIENCE=$6 \
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$4" --timeout 10s -s token-service/bench/otp-login.lua \
         "http://127.0.0.1:$PORT" >"$OUT/$1.txt" 2>&1
-    echo "$1 $(grep RESULT "$OUT/$1.txt")"
+    echo "$2 $(grep RESULT "$OUT/$1.txt")"
 }
 
-mint() { # label dir duration audience
-    BENCH_DIR=$2 BENCH_AUDIENCE=$4 \
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$3" --timeout 10s -s token-service/bench/client-credentials.lua \
+mint() { # file label dir duration audience
+    BENCH_DIR=$3 BENCH_AUDIENCE=$5 \
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$4" --timeout 10s -s token-service/bench/client-credentials.lua \
         "http://127.0.0.1:$PORT" >"$OUT/$1.txt" 2>&1
-    echo "$1 $(grep RESULT "$OUT/$1.txt")"
+    echo "$2 $(grep RESULT "$OUT/$1.txt")"
 }
 
-for run in warmup otp-rs-rs otp-rs-es; do seed "$OUT/$run" "$CODES"; done
-
+seed "$OUT/warmup" "$CODES"
 echo "warm-up ($WARMUP each, not counted)"
-otp warmup-otp "$OUT/warmup" "$WARMUP" openid "" >/dev/null
-mint warmup-mint "$OUT/warmup" "$WARMUP" "$API_RS" >/dev/null
+otp warmup-otp warmup "$OUT/warmup" "$WARMUP" openid "" >/dev/null
+mint warmup-mint warmup "$OUT/warmup" "$WARMUP" "$API_RS" >/dev/null
 
-echo "measuring: $DURATION each, $CONNECTIONS connections, $THREADS wrk threads; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-otp "otp-login    id_token RS256 + access_token RS256 (scope openid)      " "$OUT/otp-rs-rs" "$DURATION" openid ""
-otp "otp-login    id_token RS256 + access_token ES256 (audience ES256 API)" "$OUT/otp-rs-es" "$DURATION" openid "$API_ES"
-mint "client-creds access_token RS256                                     " "$OUT/otp-rs-rs" "$DURATION" "$API_RS"
-mint "client-creds access_token ES256                                     " "$OUT/otp-rs-rs" "$DURATION" "$API_ES"
+for round in $(seq 1 "$ROUNDS"); do
+    seed "$OUT/otp-rs-rs-$round" "$CODES"
+    seed "$OUT/otp-rs-es-$round" "$CODES"
+    echo "round $round: $DURATION each, $CONNECTIONS connections, $THREADS wrk threads; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    otp "wrk-otp-rs-rs-$round" "otp-login    id_token RS256 + access_token RS256 (scope openid)      " \
+        "$OUT/otp-rs-rs-$round" "$DURATION" openid ""
+    otp "wrk-otp-rs-es-$round" "otp-login    id_token RS256 + access_token ES256 (audience ES256 API)" \
+        "$OUT/otp-rs-es-$round" "$DURATION" openid "$API_ES"
+    mint "wrk-mint-rs-$round" "client-creds access_token RS256                                     " \
+        "$OUT/otp-rs-rs-$round" "$DURATION" "$API_RS"
+    mint "wrk-mint-es-$round" "client-creds access_token ES256                                     " \
+        "$OUT/otp-rs-rs-$round" "$DURATION" "$API_ES"
+done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); raw wrk output in $OUT"

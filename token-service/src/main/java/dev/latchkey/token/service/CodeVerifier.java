@@ -4,6 +4,8 @@ import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
@@ -22,6 +24,8 @@ import dev.latchkey.token.store.OtpStore.Outcome;
  */
 @ApplicationScoped
 public class CodeVerifier {
+
+    private static final Logger LOG = Logger.getLogger(CodeVerifier.class);
 
     static final String EXHAUSTED = "You've reached the maximum number of attempts. Please try to login again.";
     static final String EXPIRED = "The verification code has expired. Please try to login again.";
@@ -78,6 +82,10 @@ public class CodeVerifier {
         var attempt = new OtpStore.Attempt(connection.name(), recipient, presented, client.clientId(),
                 clock.millis(), consume);
         return store.verify(attempt, config.otp().lockThreshold(), config.otp().failWindow().toMillis())
+                .onFailure().transform(e -> {
+                    LOG.errorf("code verification failed in Redis: %s", e.getMessage());
+                    return AuthError.unavailable("Codes cannot be verified right now; try again shortly.");
+                })
                 .map(v -> {
                     metrics.counter("latchkey.otp.verifications", "outcome", v.outcome().name().toLowerCase())
                             .increment();

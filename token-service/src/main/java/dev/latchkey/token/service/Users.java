@@ -59,7 +59,10 @@ public class Users {
         Uni<UserEntity> row = connection.signupDisabled()
                 ? repository.loginExisting(fresh, now)
                 : repository.login(fresh, now);
-        return row.map(user -> {
+        return row.onFailure().transform(e -> {
+            LOG.errorf("login not recorded in PostgreSQL: %s", e.getMessage());
+            return AuthError.unavailable("Sign-in is not possible right now; try again shortly.");
+        }).map(user -> {
             if (user == null) {
                 throw CodeVerifier.wrong(connection);
             }
