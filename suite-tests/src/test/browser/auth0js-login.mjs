@@ -1,0 +1,63 @@
+// The real auth0-js v9 (from npm, unmodified) in a page on the one origin:
+// webAuth.passwordlessStart → code from the SMS outbox or the mail sink → webAuth.passwordlessVerify, which posts
+// /passwordless/verify and then sends the browser to /passwordless/verify_redirect → the callback page, where
+// webAuth.parseHash validates the id_token (signature against the JWKS, iss, aud, nonce).
+// Env: ORIGIN, CLIENT_ID, CONNECTION, STRATEGY (sms|email), RECIPIENT, WWW (directory served at ORIGIN/suite/).
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { launchOptions, mailCode, smsCode, smsCount } from './codes.mjs';
+
+const { ORIGIN, CLIENT_ID, CONNECTION, STRATEGY, RECIPIENT, WWW } = process.env;
+const require = createRequire(import.meta.url);
+copyFileSync(require.resolve('auth0-js/dist/auth0.min.js'), `${WWW}/auth0.min.js`);
+const setup = `
+<script src="/suite/auth0.min.js"></script>
+<script>
+  window.webAuth = new auth0.WebAuth({
+    domain: ${JSON.stringify(ORIGIN)}, clientID: ${JSON.stringify(CLIENT_ID)},
+    redirectUri: ${JSON.stringify(ORIGIN + '/suite/callback.html')}, responseType: 'token id_token',
+    scope: 'openid email phone',
+    overrides: { __tenant: 'latchkey', __token_issuer: ${JSON.stringify(ORIGIN + '/')},
+                 __jwks_uri: ${JSON.stringify(ORIGIN + '/.well-known/jwks.json')} }
+  });
+</script>`;
+writeFileSync(`${WWW}/login.html`, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>app</title></head>
+<body><p>auth0-js test app</p>${setup}</body></html>`);
+writeFileSync(`${WWW}/callback.html`, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>callback</title></head>
+<body><pre id="result"></pre>${setup}
+<script>
+  webAuth.parseHash({ hash: window.location.hash }, function (err, r) {
+    document.getElementById('result').textContent = JSON.stringify(err
+      ? { ok: false, error: err }
+      : { ok: true, sub: r.idTokenPayload.sub, email: r.idTokenPayload.email,
+          phone_number: r.idTokenPayload.phone_number, has_access_token: !!r.accessToken });
+  });
+</script></body></html>`);
+
+const browser = await chromium.launch(launchOptions());
+try {
+  const page = await browser.newPage();
+  await page.goto(`${ORIGIN}/suite/login.html`);
+  const recipient = STRATEGY === 'sms' ? { phoneNumber: RECIPIENT } : { email: RECIPIENT };
+  const before = STRATEGY === 'sms' ? await smsCount(ORIGIN, RECIPIENT) : 0;
+  const started = await page.evaluate((o) => new Promise((resolve) => webAuth.passwordlessStart(
+    Object.assign({ connection: o.connection, send: 'code' }, o.recipient),
+    (err, res) => resolve(err ? { err } : { res }))), { connection: CONNECTION, recipient });
+  if (started.err) throw new Error('passwordlessStart: ' + JSON.stringify(started.err));
+  const code = STRATEGY === 'sms' ? await smsCode(ORIGIN, RECIPIENT, before) : await mailCode(RECIPIENT);
+  // passwordlessVerify navigates away on success; its callback is called only on error.
+  const verifyError = page.evaluate((o) => new Promise((resolve) => webAuth.passwordlessVerify(
+    Object.assign({ connection: o.connection, verificationCode: o.code }, o.recipient),
+    (err) => resolve(err))), { connection: CONNECTION, recipient, code }).catch(() => null);
+  await page.waitForURL(/\/suite\/callback\.html#/, { timeout: 30000 }).catch(async (e) => {
+    throw new Error('no callback: ' + JSON.stringify(await verifyError) + ' ' + e.message);
+  });
+  await page.waitForFunction(() => document.getElementById('result').textContent.length > 0, null,
+    { timeout: 15000 });
+  const result = JSON.parse(await page.textContent('#result'));
+  console.log(JSON.stringify(result));
+  process.exitCode = result.ok ? 0 : 1;
+} finally {
+  await browser.close();
+}

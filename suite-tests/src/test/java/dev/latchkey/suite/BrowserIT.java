@@ -1,0 +1,99 @@
+package dev.latchkey.suite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real browsers on the one origin: headless Chromium (Debian's {@code chromium}) driven by playwright-core from
+ * {@code src/test/browser} ({@code npm ci} from the committed lock file when node_modules is missing). The real
+ * auth0-js v9 from npm logs in with passwordlessStart/passwordlessVerify by email and by SMS; the hosted login page is
+ * used as a person would, with screenshots in {@code target/}.
+ */
+class BrowserIT {
+
+    private static final Path DIR = Path.of("src", "test", "browser").toAbsolutePath();
+    private static final String CHROMIUM = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
+    private static Suite suite;
+
+    @BeforeAll
+    static void up() throws Exception {
+        assertTrue(Files.isExecutable(Path.of(CHROMIUM)), CHROMIUM + " is missing: apt-get install chromium");
+        suite = Suite.get();
+        if (!Files.isDirectory(DIR.resolve("node_modules/playwright-core"))
+                || !Files.isDirectory(DIR.resolve("node_modules/auth0-js"))) {
+            Run r = run(new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);
+            assertEquals(0, r.exit(), "npm ci failed:\n" + r.output());
+        }
+    }
+
+    @Test
+    void auth0JsPasswordlessByEmail() throws Exception {
+        Run r = run(new ProcessBuilder("node", "auth0js-login.mjs"), Map.of("CONNECTION", suite.emailConnection,
+                "STRATEGY", "email", "RECIPIENT", Suite.email()), 120);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("\"ok\":true") && r.output().contains("\"has_access_token\":true"),
+                r.output());
+    }
+
+    @Test
+    void auth0JsPasswordlessBySms() throws Exception {
+        String phone = Suite.phone();
+        Run r = run(new ProcessBuilder("node", "auth0js-login.mjs"), Map.of("CONNECTION", suite.smsConnection,
+                "STRATEGY", "sms", "RECIPIENT", phone), 120);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("\"ok\":true") && r.output().contains(phone), r.output());
+    }
+
+    @Test
+    void hostedLoginPageWithThePhone() throws Exception {
+        String phone = Suite.phone();
+        Path shots = Path.of("target").toAbsolutePath();
+        Run r = run(new ProcessBuilder("node", "hosted-login.mjs"), Map.of("CONNECTION", suite.smsConnection,
+                "COUNTRY_DIAL", "1", "NATIONAL", phone.substring(2), "SCREENSHOT_DIR", shots.toString()), 120);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("\"ok\":true"), r.output());
+        assertTrue(Files.size(shots.resolve("hosted-login-done.png")) > 0);
+    }
+
+    private record Run(int exit, String output) {
+    }
+
+    private static Run run(ProcessBuilder pb, Map<String, String> env, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        pb.directory(DIR.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        if (suite != null) {
+            pb.environment().put("ORIGIN", suite.origin);
+            pb.environment().put("CLIENT_ID", suite.clientId);
+            pb.environment().put("WWW", suite.work.resolve("www").toString());
+        }
+        pb.environment().put("CHROMIUM", CHROMIUM);
+        Process p = pb.start();
+        StringBuilder out = new StringBuilder();
+        Thread reader = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // process ended
+            }
+        });
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            reader.join(2000);
+            return new Run(-1, out + "\n(timed out after " + timeoutSeconds + " s)");
+        }
+        reader.join(5000);
+        return new Run(p.exitValue(), out.toString());
+    }
+}
