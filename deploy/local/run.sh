@@ -22,6 +22,8 @@ service_env() {
     export LATCHKEY_REDIS_URL=${LATCHKEY_REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}
     export LATCHKEY_KAFKA_BOOTSTRAP=${LATCHKEY_KAFKA_BOOTSTRAP:-127.0.0.1:$KAFKA_PORT}
     export LATCHKEY_SMTP_HOST=${LATCHKEY_SMTP_HOST:-127.0.0.1} LATCHKEY_SMTP_PORT=$SMTP_PORT
+    # No Twilio credentials locally: SMS go to delivery-service's outbox (readable at /dev/outbox/messages).
+    export LATCHKEY_DELIVERY_OUTBOX=${LATCHKEY_DELIVERY_OUTBOX:-true}
     export LATCHKEY_PUBLIC_URL=http://127.0.0.1:$ORIGIN_PORT LATCHKEY_AUTH_ISSUER=http://127.0.0.1:$ORIGIN_PORT/
     # admin-service applies the seed (demo client, sms and email connections) at start, creating only what is missing,
     # and creates the bootstrap management client.
@@ -98,7 +100,7 @@ start() {
     say ""
     say "Latchkey is running on $origin (logs in $LOG_DIR; stop with deploy/local/run.sh stop)"
     say "  demo app:          $origin/demo   (client id: demo-app)"
-    say "  login page:        $origin/authorize?response_type=code&client_id=demo-app&redirect_uri=$origin/demo/callback&scope=openid%20profile%20email%20phone&connection=sms"
+    say "  login page:        $origin/demo/login?connection=sms   (or connection=email: /authorize with PKCE, state, nonce)"
     say "  SMS (no Twilio):   $origin/dev/outbox/messages?to=%2B14155550100"
     say "  email:             http://127.0.0.1:$SMTP_API_PORT/api/user/<address>/messages/"
     say "  console:           $origin/console"
