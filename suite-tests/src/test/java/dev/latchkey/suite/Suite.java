@@ -208,6 +208,8 @@ public final class Suite {
     }
 
     private void startNginx() throws Exception {
+        assertTrue(Files.isExecutable(Path.of("/usr/sbin/nginx")),
+                "nginx is missing: apt-get install nginx-light (the one origin of the suite tests)");
         Path dir = work.resolve("nginx");
         Files.createDirectories(dir.resolve("tmp"));
         String conf = Files.readString(root.resolve("deploy/local/nginx/nginx.conf"))
