@@ -9,6 +9,8 @@ set -uo pipefail
 "$LATCHKEY_ROOT/deploy/local/servers.sh" up || exit 1
 # Browser tests drive Debian's Chromium with playwright-core (npm); node and npm come with the machine.
 command -v chromium >/dev/null || apt_install chromium chromium-driver
+# The suite-level tests put the services behind nginx on one origin, as the run command does.
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || apt_install nginx-light
 command -v npm >/dev/null || die "npm is missing (browser tests and the manifest check need Node.js >= 20 with npm)"
 pick_jdk
 say "JDK: $JAVA_HOME"
