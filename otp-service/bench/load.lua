@@ -12,6 +12,7 @@ local think = tonumber(os.getenv("BENCH_THINK_MS") or "0")
 
 local threads = {}
 local counter = 0
+local prefix
 
 function setup(thread)
   thread:set("tid", #threads + 1)
@@ -21,6 +22,8 @@ end
 function init(args)
   math.randomseed(os.time() * 100 + tid)
   counter = 0
+  -- Recipients must not repeat across wrk runs of one bench (the recipient limit would answer 429).
+  prefix = string.format("bench-%s-%d-%d-%d", run, os.time(), tid, math.random(1, 1000000))
 end
 
 function request()
@@ -28,7 +31,7 @@ function request()
     return wrk.format("GET", "/ping")
   end
   counter = counter + 1
-  local email = string.format("bench-%s-%d-%d@example.com", run, tid, counter)
+  local email = string.format("%s-%d@example.com", prefix, counter)
   local ip = string.format("10.%d.%d.%d", math.random(0, 255), math.random(0, 255), math.random(1, 254))
   local body = string.format('{"client_id":"%s","connection":"%s","email":"%s","send":"code"}',
     client_id, connection, email)

@@ -13,9 +13,12 @@
 # runs — three Lua scripts in one Redis round trip, then one Kafka send with acks=all — without hitting a user's
 # rate limit; the per-client limit is raised for the bench client.
 #
-# "70 %" runs are paced: each connection waits an exponentially distributed time between requests (wrk's delay()),
-# calibrated by a short probe so the achieved rate is close to 70 % of the measured maximum. wrk measures each
-# request from its send, so these are closed-loop numbers with think time, not a fixed-rate (wrk2) schedule.
+# "70 %" runs are paced: each connection waits an exponentially distributed time between requests (wrk's delay(),
+# whole milliseconds, so about 100 requests a second per connection and as many connections as the rate needs),
+# calibrated by a short probe so the achieved rate is close to 70 % of the measured maximum (the table shows both).
+# wrk measures each request from its send, so these are closed-loop numbers with think time, not a fixed-rate (wrk2)
+# schedule; at 70 % load the difference is small.
+# BENCH_JVM_OPTS adds JVM options to the service (e.g. -XX:StartFlightRecording=filename=/tmp/otp.jfr to profile).
 set -euo pipefail
 
 DURATION=${1:-30}
@@ -73,7 +76,7 @@ printf 'connection:%s|{"name":"%s","strategy":"email","email":{"from":"bench@exa
 say "starting otp-service on port $PORT ..."
 LATCHKEY_SECRET_KEY=$(head -c 32 /dev/urandom | base64) \
     LATCHKEY_OTP_PORT=$PORT LATCHKEY_OTP_CLIENT_LIMIT=2000000000 LATCHKEY_OTP_EMAIL_TOPIC=$TOPIC \
-    "$JAVA" -Xms256m -Xmx512m -jar "$JAR" >"$WORK/service.log" 2>&1 &
+    "$JAVA" -Xms256m -Xmx512m ${BENCH_JVM_OPTS:-} -jar "$JAR" >"$WORK/service.log" 2>&1 &
 SERVICE_PID=$!
 start_once() {
     curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -H 'X-Forwarded-For: 10.255.255.1' \
@@ -103,14 +106,16 @@ for endpoint in ping start; do
     max=$(load "$endpoint" "$DURATION" 0 "$CONNECTIONS")
     RESULTS[$endpoint-max]=$max
     target=$(awk -v r="$(field "$max" rps)" 'BEGIN { printf "%.0f", r * 0.7 }')
-    # Paced run: each connection sends target/connections per second. A short probe measures the response time at
-    # that load, which the think time then leaves room for.
-    think=$(awk -v c="$CONNECTIONS" -v t="$target" 'BEGIN { printf "%.3f", c * 1000 / t }')
-    probe=$(load "$endpoint" 8 "$think" "$CONNECTIONS")
-    think=$(awk -v c="$CONNECTIONS" -v t="$target" -v m="$(field "$probe" mean_ms)" \
-        'BEGIN { x = c * 1000 / t - m; if (x < 0.05) x = 0.05; printf "%.3f", x }')
-    say "$endpoint: 70 % of maximum = $target req/s, $DURATION s ..."
-    RESULTS[$endpoint-70]="$(load "$endpoint" "$DURATION" "$think" "$CONNECTIONS") target=$target"
+    # Paced run: wrk's delay() counts whole milliseconds, so each connection sends about 100 requests a second
+    # (a 10 ms cycle) and the number of connections carries the rate. A short probe measures the response time at
+    # that load, which the think time then leaves room for (+0.5 ms: wrk truncates each delay to whole ms).
+    paced=$(awk -v t="$target" -v c="$CONNECTIONS" 'BEGIN { n = int(t / 100 + 0.5); if (n < c) n = c; print n }')
+    think=$(awk -v c="$paced" -v t="$target" 'BEGIN { printf "%.3f", c * 1000 / t + 0.5 }')
+    probe=$(load "$endpoint" 8 "$think" "$paced")
+    think=$(awk -v c="$paced" -v t="$target" -v m="$(field "$probe" mean_ms)" \
+        'BEGIN { x = c * 1000 / t - m + 0.5; if (x < 0.5) x = 0.5; printf "%.3f", x }')
+    say "$endpoint: 70 % of maximum = $target req/s ($paced connections), $DURATION s ..."
+    RESULTS[$endpoint-70]="$(load "$endpoint" "$DURATION" "$think" "$paced") target=$target connections=$paced"
 done
 
 load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -118,14 +123,16 @@ load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
     echo
     echo "otp-service benchmark  $(date -u +%Y-%m-%dT%H:%MZ)  $(nproc) cores, load average after: $load_avg"
     echo "wrk -t$THREADS -c$CONNECTIONS, $DURATION s per run; JVM: $("$JAVA" -version 2>&1 | head -1)"
-    printf '%-28s %10s %9s %9s %9s %9s %8s\n' run req/s p50_ms p90_ms p99_ms max_ms non2xx
+    printf '%-28s %10s %9s %9s %9s %9s %8s %s\n' run req/s p50_ms p90_ms p99_ms max_ms non2xx note
     for key in ping-max start-max ping-70 start-70; do
         r=${RESULTS[$key]}
         name=$( [ "${key%-*}" = ping ] && echo "GET /ping" || echo "POST /passwordless/start")
         mode=$( [ "${key#*-}" = max ] && echo max || echo "70%")
-        printf '%-28s %10s %9s %9s %9s %9s %8s\n' "$name ($mode)" "$(field "$r" rps)" "$(field "$r" p50_ms)" \
+        note=$( [ "$mode" = max ] && echo "$CONNECTIONS connections" ||
+            echo "target $(field "$r" target), $(field "$r" connections) connections")
+        printf '%-28s %10s %9s %9s %9s %9s %8s %s\n' "$name ($mode)" "$(field "$r" rps)" "$(field "$r" p50_ms)" \
             "$(field "$r" p90_ms)" "$(field "$r" p99_ms)" "$(field "$r" max_ms)" \
-            "$(( $(field "$r" non2xx) + $(field "$r" socket_errors) ))"
+            "$(( $(field "$r" non2xx) + $(field "$r" socket_errors) ))" "$note"
     done
     awk -v s="$(field "${RESULTS[start-max]}" rps)" -v p="$(field "${RESULTS[ping-max]}" rps)" \
         'BEGIN { printf "start / ping at maximum: %.0f %% (target >= 50 %%)\n", 100 * s / p }'

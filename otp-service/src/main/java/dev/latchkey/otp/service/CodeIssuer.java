@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,6 +14,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
@@ -53,6 +55,7 @@ public class CodeIssuer {
     private final ObjectMapper mapper;
     private final OtpConfig otpConfig;
     private final MeterRegistry meters;
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     public CodeIssuer(ConfigView config, OtpStore store, DeliveryEventPublisher publisher, OtpHmac hmac,
             PlatformCipher cipher, CodeGenerator codes, MagicLinks links, Clock clock, ObjectMapper mapper,
@@ -234,7 +237,7 @@ public class CodeIssuer {
     }
 
     private void count(String outcome) {
-        meters.counter("latchkey.otp.starts", "outcome", outcome).increment();
+        counters.computeIfAbsent(outcome, o -> meters.counter("latchkey.otp.starts", "outcome", o)).increment();
     }
 
     private static String describe(Throwable e) {
