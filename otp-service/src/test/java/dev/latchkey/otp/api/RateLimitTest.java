@@ -162,6 +162,26 @@ class RateLimitTest {
     }
 
     @Test
+    void sharedLimitsStayExactAboveOnePerMillisecond() throws Exception {
+        // limit.lua counts in microseconds: a per-client budget of a million a second allows a burst of a million,
+        // where whole milliseconds would have capped every key at 1,000 a second (1,000 at once here).
+        String script;
+        try (var in = getClass().getResourceAsStream("/lua/limit.lua")) {
+            script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        String key = "otp:limit:client:{" + Tenant.unique("gcra") + "}";
+        String now = Long.toString(clock.millis());
+        try {
+            for (int i = 0; i < 1001; i++) {
+                var reply = redis.execute("EVAL", script, "1", key, now, "1000", "1000000");
+                assertEquals(1, reply.get(0).toInteger(), "call " + i + " of a burst the budget allows");
+            }
+        } finally {
+            redis.key().del(key);
+        }
+    }
+
+    @Test
     void aRecipientLockedByTooManyWrongCodesGetsNoNewCode() {
         String client = tenant.client(sms).clientId();
         String phone = Recipients.phone(Tenant.phone()).orElseThrow();
