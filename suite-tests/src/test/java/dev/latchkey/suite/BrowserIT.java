@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import dev.latchkey.common.testing.ExternalProcess;
 
 /**
  * Real browsers on the one origin: headless Chromium (Debian's {@code chromium}) driven by playwright-core from
@@ -31,15 +31,17 @@ class BrowserIT {
         suite = Suite.get();
         if (!Files.isDirectory(DIR.resolve("node_modules/playwright-core"))
                 || !Files.isDirectory(DIR.resolve("node_modules/auth0-js"))) {
-            Run r = run(new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);
+            ExternalProcess.Result r = run(new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund"), Map.of(), 300);
             assertEquals(0, r.exit(), "npm ci failed:\n" + r.output());
         }
     }
 
     @Test
     void auth0JsPasswordlessByEmail() throws Exception {
-        Run r = run(new ProcessBuilder("node", "auth0js-login.mjs"), Map.of("CONNECTION", suite.emailConnection,
-                "STRATEGY", "email", "RECIPIENT", Suite.email()), 120);
+        ExternalProcess.Result r = run(new ProcessBuilder("node", "auth0js-login.mjs"),
+                Map.of("CONNECTION", suite.emailConnection,
+                        "STRATEGY", "email", "RECIPIENT", Suite.email()),
+                120);
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("\"ok\":true") && r.output().contains("\"has_access_token\":true"),
                 r.output());
@@ -48,8 +50,10 @@ class BrowserIT {
     @Test
     void auth0JsPasswordlessBySms() throws Exception {
         String phone = Suite.phone();
-        Run r = run(new ProcessBuilder("node", "auth0js-login.mjs"), Map.of("CONNECTION", suite.smsConnection,
-                "STRATEGY", "sms", "RECIPIENT", phone), 120);
+        ExternalProcess.Result r = run(new ProcessBuilder("node", "auth0js-login.mjs"),
+                Map.of("CONNECTION", suite.smsConnection,
+                        "STRATEGY", "sms", "RECIPIENT", phone),
+                120);
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("\"ok\":true") && r.output().contains(phone), r.output());
     }
@@ -58,17 +62,16 @@ class BrowserIT {
     void hostedLoginPageWithThePhone() throws Exception {
         String phone = Suite.phone();
         Path shots = Path.of("target").toAbsolutePath();
-        Run r = run(new ProcessBuilder("node", "hosted-login.mjs"), Map.of("CONNECTION", suite.smsConnection,
-                "COUNTRY_DIAL", "1", "NATIONAL", phone.substring(2), "SCREENSHOT_DIR", shots.toString()), 120);
+        ExternalProcess.Result r = run(new ProcessBuilder("node", "hosted-login.mjs"),
+                Map.of("CONNECTION", suite.smsConnection,
+                        "COUNTRY_DIAL", "1", "NATIONAL", phone.substring(2), "SCREENSHOT_DIR", shots.toString()),
+                120);
         assertEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("\"ok\":true"), r.output());
         assertTrue(Files.size(shots.resolve("hosted-login-done.png")) > 0);
     }
 
-    private record Run(int exit, String output) {
-    }
-
-    private static Run run(ProcessBuilder pb, Map<String, String> env, int timeoutSeconds)
+    private static ExternalProcess.Result run(ProcessBuilder pb, Map<String, String> env, int timeoutSeconds)
             throws IOException, InterruptedException {
         pb.directory(DIR.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
@@ -78,22 +81,6 @@ class BrowserIT {
             pb.environment().put("WWW", suite.work.resolve("www").toString());
         }
         pb.environment().put("CHROMIUM", CHROMIUM);
-        Process p = pb.start();
-        StringBuilder out = new StringBuilder();
-        Thread reader = Thread.ofPlatform().daemon().start(() -> {
-            try {
-                out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                // process ended
-            }
-        });
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            reader.join(2000);
-            return new Run(-1, out + "\n(timed out after " + timeoutSeconds + " s)");
-        }
-        reader.join(5000);
-        return new Run(p.exitValue(), out.toString());
+        return ExternalProcess.run(pb, timeoutSeconds);
     }
 }

@@ -6,13 +6,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import dev.latchkey.admin.support.AdminTestServers;
 import dev.latchkey.admin.support.ConfigTopic;
 import dev.latchkey.admin.support.TestTokens;
+import dev.latchkey.common.testing.ExternalProcess;
 
 /**
  * The operator console in a real browser: headless Chromium (Debian's {@code chromium} package) driven by
@@ -57,7 +55,7 @@ class ConsoleBrowserTest {
         pb.environment().put("CONSOLE_CONNECTION", name);
         pb.environment().put("SCREENSHOT", screenshot.toString());
         pb.environment().put("CHROMIUM", CHROMIUM);
-        Run run = run(pb, 180);
+        ExternalProcess.Result run = ExternalProcess.run(pb, 180);
         assertEquals(0, run.exit(), "browser test failed:\n" + run.output());
         assertTrue(run.output().contains("\"ok\":true"), run.output());
 
@@ -72,38 +70,9 @@ class ConsoleBrowserTest {
         if (Files.isDirectory(BROWSER_DIR.resolve("node_modules").resolve("playwright-core"))) {
             return;
         }
-        Run run = run(new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(BROWSER_DIR.toFile())
-                .redirectErrorStream(true), 300);
+        ExternalProcess.Result run = ExternalProcess
+                .run(new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(BROWSER_DIR.toFile())
+                        .redirectErrorStream(true), 300);
         assertEquals(0, run.exit(), "npm ci failed in " + BROWSER_DIR + ":\n" + run.output());
     }
-
-    private record Run(int exit, String output) {
-    }
-
-    private static Run run(ProcessBuilder pb, int timeoutSeconds) throws IOException, InterruptedException {
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new IllegalStateException(pb.command().get(0) + " is not installed (the console test needs node "
-                    + "and npm)", e);
-        }
-        StringBuilder out = new StringBuilder();
-        Thread reader = Thread.ofPlatform().daemon().start(() -> {
-            try {
-                out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                // process ended
-            }
-        });
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            reader.join(2000);
-            return new Run(-1, out + "\n(timed out after " + timeoutSeconds + " s)");
-        }
-        reader.join(5000);
-        return new Run(p.exitValue(), out.toString());
-    }
-
 }

@@ -1,6 +1,5 @@
 package dev.latchkey.admin.health;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +12,7 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.latchkey.common.testing.ProxiedServers;
 import dev.latchkey.common.testing.Readiness;
+import dev.latchkey.common.testing.Readiness.Server;
 
 /**
  * admin-service is ready only when the servers it uses (kafka,postgres) answer, and its readiness says which address it
@@ -34,16 +34,6 @@ class ReadinessTest {
 
     @Test
     void readinessGoesFromDownToUpAsEachServerComesUp() {
-        Readiness.assertLive();
-        Readiness.assertDown("Reactive PostgreSQL connections health check",
-                "127.0.0.1:" + ProxiedServers.proxy("postgres").port());
-        Readiness.assertDown("Kafka", "127.0.0.1:" + ProxiedServers.proxy("kafka").port());
-
-        ProxiedServers.proxy("postgres").open();
-        Readiness.awaitUp("Reactive PostgreSQL connections health check", Duration.ofSeconds(30));
-        Readiness.assertDown("Kafka", "127.0.0.1:" + ProxiedServers.proxy("kafka").port());
-
-        ProxiedServers.proxy("kafka").open();
-        Readiness.awaitAllUp(Duration.ofSeconds(60));
+        Readiness.walkFromDownToUp(new Server("postgres", Readiness.POSTGRES), new Server("kafka", Readiness.KAFKA));
     }
 }

@@ -16,7 +16,45 @@ import io.restassured.path.json.JsonPath;
 /** Reads {@code /q/health/ready} of the service under test and asserts on one named check. */
 public final class Readiness {
 
+    public static final String REDIS = "Redis connection health check";
+    public static final String POSTGRES = "Reactive PostgreSQL connections health check";
+    public static final String KAFKA = "Kafka";
+    public static final String CONFIG_TOPIC = "Config topic latchkey.config";
+
+    /** A server behind a {@link ProxiedServers} proxy and the readiness checks that depend on it. */
+    public record Server(String proxy, String... checks) {
+    }
+
     private Readiness() {
+    }
+
+    /**
+     * The walk every service's readiness test makes: with all proxies shut, each check is DOWN naming the proxy's
+     * address; then the servers are opened in the given order, each one's checks come UP while the next server's are
+     * still DOWN, and the service is ready once the last is open.
+     */
+    public static void walkFromDownToUp(Server... servers) {
+        assertLive();
+        for (Server s : servers) {
+            for (String check : s.checks()) {
+                assertDown(check, address(s));
+            }
+        }
+        for (int i = 0; i < servers.length; i++) {
+            ProxiedServers.proxy(servers[i].proxy()).open();
+            if (i == servers.length - 1) {
+                awaitAllUp(Duration.ofSeconds(60));
+            } else {
+                for (String check : servers[i].checks()) {
+                    awaitUp(check, Duration.ofSeconds(30));
+                }
+                assertDown(servers[i + 1].checks()[0], address(servers[i + 1]));
+            }
+        }
+    }
+
+    private static String address(Server s) {
+        return "127.0.0.1:" + ProxiedServers.proxy(s.proxy()).port();
     }
 
     public static JsonPath ready() {

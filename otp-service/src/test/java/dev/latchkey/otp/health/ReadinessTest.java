@@ -1,6 +1,5 @@
 package dev.latchkey.otp.health;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +12,7 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.latchkey.common.testing.ProxiedServers;
 import dev.latchkey.common.testing.Readiness;
+import dev.latchkey.common.testing.Readiness.Server;
 
 /** otp-service is ready only when Redis and Kafka answer, and says which address it could not reach. */
 @QuarkusTest
@@ -30,18 +30,7 @@ class ReadinessTest {
 
     @Test
     void readinessGoesFromDownToUpAsRedisAndKafkaComeUp() {
-        String redis = "127.0.0.1:" + ProxiedServers.proxy("redis").port();
-        String kafka = "127.0.0.1:" + ProxiedServers.proxy("kafka").port();
-        Readiness.assertLive();
-        Readiness.assertDown("Redis connection health check", redis);
-        Readiness.assertDown("Kafka", kafka);
-        Readiness.assertDown("Config topic latchkey.config", kafka);
-
-        ProxiedServers.proxy("redis").open();
-        Readiness.awaitUp("Redis connection health check", Duration.ofSeconds(30));
-        Readiness.assertDown("Kafka", kafka);
-
-        ProxiedServers.proxy("kafka").open();
-        Readiness.awaitAllUp(Duration.ofSeconds(60));
+        Readiness.walkFromDownToUp(new Server("redis", Readiness.REDIS),
+                new Server("kafka", Readiness.KAFKA, Readiness.CONFIG_TOPIC));
     }
 }

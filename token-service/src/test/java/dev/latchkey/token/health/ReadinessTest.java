@@ -1,6 +1,5 @@
 package dev.latchkey.token.health;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +12,7 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.latchkey.common.testing.ProxiedServers;
 import dev.latchkey.common.testing.Readiness;
+import dev.latchkey.common.testing.Readiness.Server;
 
 /**
  * token-service is ready only when the servers it uses (redis,kafka,postgres) answer, and its readiness says which address it
@@ -34,22 +34,7 @@ class ReadinessTest {
 
     @Test
     void readinessGoesFromDownToUpAsEachServerComesUp() {
-        Readiness.assertLive();
-        Readiness.assertDown("Redis connection health check", "127.0.0.1:" + ProxiedServers.proxy("redis").port());
-        Readiness.assertDown("Reactive PostgreSQL connections health check",
-                "127.0.0.1:" + ProxiedServers.proxy("postgres").port());
-        Readiness.assertDown("Kafka", "127.0.0.1:" + ProxiedServers.proxy("kafka").port());
-
-        ProxiedServers.proxy("redis").open();
-        Readiness.awaitUp("Redis connection health check", Duration.ofSeconds(30));
-        Readiness.assertDown("Reactive PostgreSQL connections health check",
-                "127.0.0.1:" + ProxiedServers.proxy("postgres").port());
-
-        ProxiedServers.proxy("postgres").open();
-        Readiness.awaitUp("Reactive PostgreSQL connections health check", Duration.ofSeconds(30));
-        Readiness.assertDown("Kafka", "127.0.0.1:" + ProxiedServers.proxy("kafka").port());
-
-        ProxiedServers.proxy("kafka").open();
-        Readiness.awaitAllUp(Duration.ofSeconds(60));
+        Readiness.walkFromDownToUp(new Server("redis", Readiness.REDIS), new Server("postgres", Readiness.POSTGRES),
+                new Server("kafka", Readiness.KAFKA));
     }
 }
