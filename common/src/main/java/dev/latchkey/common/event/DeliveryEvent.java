@@ -11,7 +11,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * What otp-service publishes to {@code otp.delivery.sms} / {@code otp.delivery.email}, keyed by recipient, and
  * delivery-service consumes. JSON, snake_case. The code (and the magic link, which carries it) travel only encrypted
  * with {@link dev.latchkey.common.crypto.PlatformCipher} under the context {@link #cipherContext(String)}. W3C trace
- * context travels in the record headers ({@code traceparent}, {@code tracestate}).
+ * context travels in the record headers ({@code traceparent}, {@code tracestate}), and so does the request id of the
+ * start ({@link #REQUEST_ID_HEADER}).
  *
  * @param eventId the {@code _id} returned by /passwordless/start; delivery-service sends at most once per id
  * @param channel {@code sms} or {@code email}
@@ -38,6 +39,8 @@ public record DeliveryEvent(
         Instant expiresAt) {
 
     public static final String TOPIC_SMS = "otp.delivery.sms";
+    /** Record header with the HTTP request id of the start that issued the code. */
+    public static final String REQUEST_ID_HEADER = "latchkey-request-id";
     public static final String TOPIC_EMAIL = "otp.delivery.email";
 
     public static String topicFor(String channel) {
