@@ -17,7 +17,6 @@ import dev.latchkey.otp.service.CodeIssuer;
 import dev.latchkey.otp.service.StartCommand;
 import dev.latchkey.otp.service.StartFailure;
 import dev.latchkey.otp.service.StartFailure.Reason;
-import dev.latchkey.otp.service.TraceContext;
 
 /**
  * {@code POST /passwordless/start}, Auth0's wire format: sends a one-time code (SMS or email) or a magic link (email).
@@ -42,8 +41,6 @@ public class PasswordlessStartResource {
             @RestHeader("Content-Type") String contentType,
             @RestHeader("x-request-language") String requestLanguage,
             @RestHeader("Accept-Language") String acceptLanguage,
-            @RestHeader("traceparent") String traceparent,
-            @RestHeader("tracestate") String tracestate,
             @RestHeader("auth0-forwarded-for") String auth0ForwardedFor,
             HttpServerRequest request) {
         RequestBody body = context.body();
@@ -56,8 +53,7 @@ public class PasswordlessStartResource {
         var command = new StartCommand(b.clientId(), b.clientSecret(), b.connection(), b.phoneNumber(), b.email(),
                 b.send(), b.authParams(),
                 requestLanguage != null && !requestLanguage.isBlank() ? requestLanguage : acceptLanguage,
-                ClientAddress.of(request), ClientAddress.literal(auth0ForwardedFor),
-                TraceContext.continueOrStart(traceparent, tracestate));
+                ClientAddress.of(request), ClientAddress.literal(auth0ForwardedFor));
         return issuer.start(command).map(StartResponse::of);
     }
 

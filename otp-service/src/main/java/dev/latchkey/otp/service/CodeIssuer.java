@@ -84,7 +84,7 @@ public class CodeIssuer {
         Uni<Started> start = store.issue(issue.record)
                 .onFailure().transform(e -> unavailable("Redis", e))
                 .onItem().transformToUni(outcome -> switch (outcome.status()) {
-                    case ISSUED -> deliver(issue, command.trace());
+                    case ISSUED -> deliver(issue);
                     case BLOCKED -> {
                         // Same answer as for anyone else; nothing was written and nothing is sent.
                         count("blocked");
@@ -100,8 +100,8 @@ public class CodeIssuer {
         return Uni.createFrom().emitter(emitter -> start.subscribe().with(emitter::complete, emitter::fail));
     }
 
-    private Uni<Started> deliver(Issue issue, TraceContext trace) {
-        return publisher.publish(issue.event, trace)
+    private Uni<Started> deliver(Issue issue) {
+        return publisher.publish(issue.event)
                 .ifNoItem().after(otpConfig.delivery().ackTimeout()).fail()
                 .onItem().transform(ignored -> {
                     count("sent");

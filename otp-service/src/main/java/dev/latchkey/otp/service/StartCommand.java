@@ -11,7 +11,6 @@ import java.util.Map;
  * @param clientIp the caller's address (after trusted-proxy forwarding)
  * @param forwardedFor Auth0's {@code auth0-forwarded-for} header: the end user's IP, honoured only for a confidential
  *        client that authenticated
- * @param trace the W3C trace context to hand to delivery
  */
 public record StartCommand(
         String clientId,
@@ -23,6 +22,5 @@ public record StartCommand(
         Map<String, String> authParams,
         String language,
         String clientIp,
-        String forwardedFor,
-        TraceContext trace) {
+        String forwardedFor) {
 }
