@@ -14,6 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -21,13 +22,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.vertx.core.Vertx;
 
 import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.event.DeliveryEvent;
 import dev.latchkey.common.event.DeliveryStatus;
+import dev.latchkey.common.observability.RequestIds;
 import dev.latchkey.delivery.config.DeliveryConfig;
 import dev.latchkey.delivery.messaging.DeliveryPublisher.SourceRecord;
 import dev.latchkey.delivery.service.DeliveryOutcome;
@@ -122,32 +127,56 @@ public class DeliveryConsumer {
         return admit(ConnectionConfig.EMAIL, emailRetryInFlight, record);
     }
 
-    /** Completes once the record holds a permit; the work goes on after that. */
+    /**
+     * Completes once the record holds a permit; the work goes on after that, on the record's own (duplicated) Vert.x
+     * context even when the permit was freed by another record, so that its MDC and trace stay its own.
+     */
     private Uni<Void> admit(String channel, InFlightLimiter inFlight, Message<byte[]> record) {
-        return inFlight.acquire().invoke(() -> Uni.createFrom().deferred(() -> handle(channel, record))
-                .onTermination().invoke(inFlight::release)
-                .subscribe().with(ignored -> {
-                }, failure -> LOG.errorf("delivery record not settled: %s", failure.getMessage())));
+        io.vertx.core.Context own = Vertx.currentContext();
+        return inFlight.acquire().invoke(() -> {
+            Runnable work = () -> Uni.createFrom().deferred(() -> handle(channel, record))
+                    .onTermination().invoke(inFlight::release)
+                    .subscribe().with(ignored -> {
+                    }, failure -> LOG.errorf("delivery record not settled: %s", failure.getMessage()));
+            if (own == null || own == Vertx.currentContext()) {
+                work.run();
+            } else {
+                own.runOnContext(ignored -> work.run());
+            }
+        });
     }
 
     private Uni<Void> handle(String channel, Message<byte[]> record) {
         SourceRecord source = source(record);
         int attempt = Math.max(1, intHeader(source.headers(), DeliveryPublisher.ATTEMPT, 1));
+        // Logged under the request id of the start that issued the code, else the event id (never the key: it is the
+        // recipient).
+        String requestId = textHeader(source.headers(), DeliveryEvent.REQUEST_ID_HEADER);
+        MDC.put(RequestIds.MDC_KEY, requestId != null
+                ? requestId
+                : source.topic() + '-' + source.partition() + '@' + source.offset());
         DeliveryEvent event;
         try {
             event = mapper.readValue(source.value(), DeliveryEvent.class);
         } catch (Exception e) {
             // Not an event at all: nothing to deliver, keep it for a person to look at.
+            deadLettered(channel, "unreadable");
             return settle(record, publisher.deadLetter(source, null, attempt, "unreadable delivery event"));
         }
+        if (requestId == null) {
+            MDC.put(RequestIds.MDC_KEY, event.eventId());
+        }
+        // The consumer span of this record, itself a child of the start's trace carried in the record headers.
+        Context trace = TracingMetadata.fromMessage(record).map(TracingMetadata::getCurrentContext)
+                .orElseGet(Context::current);
         long notBefore = longHeader(source.headers(), DeliveryPublisher.NOT_BEFORE, 0);
         Duration wait = Duration.ofMillis(notBefore - clock.millis());
         Uni<Void> due = wait.isNegative() || wait.isZero() || expiresFirst(event, notBefore)
                 ? Uni.createFrom().voidItem()
                 : Uni.createFrom().voidItem().onItem().delayIt().by(wait);
         return configReady(System.nanoTime() + CONFIG_WAIT.toNanos()).chain(() -> due)
-                .chain(() -> service.deliver(event, channel, attempt))
-                .chain(outcome -> publish(channel, source, event, attempt, outcome))
+                .chain(() -> service.deliver(event, channel, attempt, trace))
+                .chain(outcome -> publish(channel, source, event, attempt, outcome, trace))
                 .onItemOrFailure().transformToUni((ok, failure) -> failure == null
                         ? Uni.createFrom().completionStage(record.ack())
                         // Kafka would not take the outcome: the failure strategy (dead-letter topic) takes over.
@@ -168,24 +197,24 @@ public class DeliveryConsumer {
     }
 
     private Uni<Void> publish(String channel, SourceRecord source, DeliveryEvent event, int attempt,
-            DeliveryOutcome outcome) {
+            DeliveryOutcome outcome, Context trace) {
         count(channel, outcome);
         return switch (outcome) {
             case Sent s -> {
                 latency(channel, event);
                 yield publisher.status(status(event, channel, "sent", s.provider(), s.providerId(), null,
-                        s.segments(), attempt));
+                        s.segments(), attempt), trace);
             }
             case Expired x -> publisher.status(status(event, channel, "expired", null, null, x.reason(), null,
-                    attempt));
+                    attempt), trace);
             case Duplicate d -> publisher.status(status(event, channel, "duplicate", d.provider(), d.providerId(),
-                    "already " + d.previousState(), null, attempt));
+                    "already " + d.previousState(), null, attempt), trace);
             case Retry r -> publisher.retry(retryTopic(channel), source, r.nextAttempt(), r.notBefore(), r.reason())
                     .chain(() -> publisher.status(status(event, channel, "retrying", r.provider(), null, r.reason(),
-                            null, r.nextAttempt())));
+                            null, r.nextAttempt()), trace));
             case Failed f -> publisher.deadLetter(source, event.eventId(), attempt, f.reason())
                     .chain(() -> publisher.status(status(event, channel, "failed", f.provider(), null, f.reason(),
-                            f.segments(), attempt)));
+                            f.segments(), attempt), trace));
         };
     }
 
@@ -206,16 +235,46 @@ public class DeliveryConsumer {
     }
 
     private void count(String channel, DeliveryOutcome outcome) {
-        String status = switch (outcome) {
-            case Sent s -> "sent";
-            case Expired x -> "expired";
-            case Duplicate d -> "duplicate";
-            case Retry r -> "retrying";
-            case Failed f -> "failed";
-        };
-        counters.computeIfAbsent(channel + '/' + status, k -> Counter.builder("latchkey.delivery.outcomes")
-                .description("Delivery attempts by outcome").tag("channel", channel).tag("status", status)
+        String status;
+        String provider;
+        switch (outcome) {
+            case Sent s -> {
+                status = "sent";
+                provider = s.provider();
+            }
+            case Expired x -> {
+                status = "expired";
+                provider = null;
+            }
+            case Duplicate d -> {
+                status = "duplicate";
+                provider = d.provider();
+            }
+            case Retry r -> {
+                status = "retrying";
+                provider = r.provider();
+            }
+            case Failed f -> {
+                status = "failed";
+                provider = f.provider();
+                deadLettered(channel, "failed");
+            }
+        }
+        String p = provider == null ? "none" : provider;
+        counters.computeIfAbsent(channel + '/' + status + '/' + p, k -> Counter.builder("latchkey.delivery.outcomes")
+                .description("Delivery attempts by channel, provider and outcome (sent, failed, expired, duplicate, "
+                        + "retrying)")
+                .tag("channel", channel).tag("status", status).tag("provider", p)
                 .register(metrics)).increment();
+    }
+
+    /** Records put on the dead-letter topic: {@code failed} (permanent or out of retries) or {@code unreadable}. */
+    private void deadLettered(String channel, String reason) {
+        counters.computeIfAbsent("dlq/" + channel + '/' + reason,
+                k -> Counter.builder("latchkey.delivery.dead_lettered")
+                        .description("Delivery records put on the dead-letter topic").tag("channel", channel)
+                        .tag("reason", reason).register(metrics))
+                .increment();
     }
 
     private void latency(String channel, DeliveryEvent event) {
@@ -235,6 +294,13 @@ public class DeliveryConsumer {
                 .orElseThrow(() -> new IllegalStateException("not a Kafka record"));
         return new SourceRecord(m.getTopic(), m.getPartition(), m.getOffset(), m.getKey(), record.getPayload(),
                 m.getHeaders());
+    }
+
+    private static String textHeader(Headers headers, String name) {
+        Header h = headers == null ? null : headers.lastHeader(name);
+        return h == null || h.value() == null || h.value().length == 0 || h.value().length > 128
+                ? null
+                : new String(h.value(), StandardCharsets.US_ASCII);
     }
 
     private static int intHeader(Headers headers, String name, int fallback) {

@@ -12,10 +12,13 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
+import dev.latchkey.common.event.DeliveryEvent;
 import dev.latchkey.common.event.DeliveryStatus;
 
 /**
@@ -51,9 +54,11 @@ public class DeliveryPublisher {
         this.deadLetter = deadLetter;
     }
 
-    public Uni<Void> status(DeliveryStatus s) {
-        return status.sendMessage(Message.of(s).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(s.eventId()).build()));
+    /** Publishes an outcome; its record continues {@code trace} (the consumed record's). */
+    public Uni<Void> status(DeliveryStatus s, Context trace) {
+        return status.sendMessage(Message.of(s)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(s.eventId()).build())
+                .addMetadata(TracingMetadata.withCurrent(trace)));
     }
 
     /** Parks the event on a retry topic until {@code notBefore}. */
@@ -90,8 +95,10 @@ public class DeliveryPublisher {
         if (original != null) {
             for (Header header : original) {
                 String k = header.key();
-                // Our own and the dead-letter headers are replaced, not stacked up over retries.
-                if (!k.startsWith("latchkey-") && !k.startsWith("dead-letter-")) {
+                // Our own and the dead-letter headers are replaced, not stacked up over retries; the start's request
+                // id stays with the event.
+                if (k.equals(DeliveryEvent.REQUEST_ID_HEADER)
+                        || !k.startsWith("latchkey-") && !k.startsWith("dead-letter-")) {
                     h.add(k, header.value());
                 }
             }

@@ -13,6 +13,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.config.ClientConfig;
@@ -59,11 +65,12 @@ public class DeliveryService {
     private final DeliveryConfig config;
     private final Backoff backoff;
     private final Clock clock;
+    private final Tracer tracer;
     private final Map<String, String> providerSecrets = new ConcurrentHashMap<>();
 
     public DeliveryService(ConfigView configView, PlatformCipher cipher, MessageRenderer renderer,
             DeliveryLedger ledger, SenderRateLimiter rateLimiter, TwilioSmsSender twilio, OutboxSmsSender outbox,
-            SmtpEmailSender smtp, DeliveryConfig config, Clock clock) {
+            SmtpEmailSender smtp, DeliveryConfig config, Clock clock, Tracer tracer) {
         this.configView = configView;
         this.cipher = cipher;
         this.renderer = renderer;
@@ -75,6 +82,7 @@ public class DeliveryService {
         this.config = config;
         this.backoff = new Backoff(config.retry().initialBackoff(), config.retry().maxBackoff());
         this.clock = clock;
+        this.tracer = tracer;
     }
 
     /** The Twilio auth token's encryption context for a connection. */
@@ -90,9 +98,10 @@ public class DeliveryService {
     /**
      * @param channel the channel of the topic the event came from ({@code sms} or {@code email})
      * @param attempt 1 for the first attempt
+     * @param trace the trace this attempt belongs to (the consumed record's); the provider call is a span of it
      */
-    public Uni<DeliveryOutcome> deliver(DeliveryEvent event, String channel, int attempt) {
-        return Uni.createFrom().deferred(() -> attempt(event, channel, attempt))
+    public Uni<DeliveryOutcome> deliver(DeliveryEvent event, String channel, int attempt, Context trace) {
+        return Uni.createFrom().deferred(() -> attempt(event, channel, attempt, trace))
                 // Redis or another dependency failing before the provider call: nothing was sent, try later; an
                 // expired code is not worth a retry even if its record could not be written.
                 .onFailure().recoverWithItem(e -> event.expiresAt() != null
@@ -103,7 +112,7 @@ public class DeliveryService {
                                         clock.instant().plus(backoff.after(1)), attempt, null));
     }
 
-    private Uni<DeliveryOutcome> attempt(DeliveryEvent event, String channel, int attempt) {
+    private Uni<DeliveryOutcome> attempt(DeliveryEvent event, String channel, int attempt, Context trace) {
         String malformed = malformed(event, channel);
         if (malformed != null) {
             return Uni.createFrom().item(new Failed("malformed event: " + malformed, null, null));
@@ -135,8 +144,8 @@ public class DeliveryService {
             return fail(subject, event, attempt, e.getMessage(), null, null);
         }
         return ConnectionConfig.SMS.equals(channel)
-                ? sms(subject, event, attempt, connection, message)
-                : email(subject, event, attempt, connection, message);
+                ? sms(subject, event, attempt, connection, message, trace)
+                : email(subject, event, attempt, connection, message, trace);
     }
 
     /** A provider secret, opened once per sealed value: every message of a connection uses the same one. */
@@ -171,12 +180,12 @@ public class DeliveryService {
     }
 
     private Uni<DeliveryOutcome> sms(Subject subject, DeliveryEvent event, int attempt, ConnectionConfig connection,
-            MessageRenderer.Rendered message) {
+            MessageRenderer.Rendered message, Context trace) {
         int segments = message.segments();
         SmsSettings settings = connection.sms();
         if (!hasTwilioCredentials(settings)) {
             if (outbox.active()) {
-                return callOnce(subject, event, attempt, OutboxSmsSender.PROVIDER, segments,
+                return callOnce(subject, event, attempt, OutboxSmsSender.PROVIDER, segments, trace,
                         () -> outbox.send(event.recipient(), message.text(), event.eventId(), connection.name(),
                                 segments));
             }
@@ -209,21 +218,21 @@ public class DeliveryService {
                                 TwilioSmsSender.PROVIDER));
                     }
                     return delay(reservation.delay()).chain(() -> callOnce(subject, event, attempt,
-                            TwilioSmsSender.PROVIDER, segments, () -> twilio.send(settings, authToken,
+                            TwilioSmsSender.PROVIDER, segments, trace, () -> twilio.send(settings, authToken,
                                     new TwilioSmsSender.Sms(event.recipient(), message.text(),
                                             validitySeconds(event), event.eventId()))));
                 });
     }
 
     private Uni<DeliveryOutcome> email(Subject subject, DeliveryEvent event, int attempt, ConnectionConfig connection,
-            MessageRenderer.Rendered message) {
+            MessageRenderer.Rendered message, Context trace) {
         String from = connection.email() != null && connection.email().from() != null
                 && !connection.email().from().isBlank() ? connection.email().from() : config.mail().from();
         SmtpEmailSender.Email email = new SmtpEmailSender.Email(from, event.recipient(), message.subject(),
                 message.text(), message.html(), event.eventId(), event.language());
         ConnectionConfig.Smtp own = connection.email() == null ? null : connection.email().smtp();
         if (own == null || own.host() == null || own.host().isBlank()) {
-            return callOnce(subject, event, attempt, SmtpEmailSender.PROVIDER, null, () -> smtp.send(email));
+            return callOnce(subject, event, attempt, SmtpEmailSender.PROVIDER, null, trace, () -> smtp.send(email));
         }
         SmtpEmailSender.Server server;
         try {
@@ -237,31 +246,42 @@ public class DeliveryService {
             return fail(subject, event, attempt, "the SMTP password of connection " + connection.name()
                     + " does not open with the platform key", SmtpEmailSender.PROVIDER, null);
         }
-        return callOnce(subject, event, attempt, SmtpEmailSender.PROVIDER, null, () -> smtp.send(email, server));
+        return callOnce(subject, event, attempt, SmtpEmailSender.PROVIDER, null, trace, () -> smtp.send(email, server));
     }
 
     /** Claims the event and, if this attempt owns it, calls the provider exactly once. */
     private Uni<DeliveryOutcome> callOnce(Subject subject, DeliveryEvent event, int attempt, String provider,
-            Integer segments, Supplier<Uni<String>> send) {
+            Integer segments, Context trace, Supplier<Uni<String>> send) {
         Instant now = clock.instant();
         if (expiredAt(event, now)) {
             return expire(subject, event, attempt, now);
         }
         return ledger.claim(subject, attempt, DeliveryLedger.CALLING, null, now, recordTtl(event, now))
                 .chain(claim -> claim.won()
-                        ? call(subject, event, attempt, provider, segments, send)
+                        ? call(subject, event, attempt, provider, segments, trace, send)
                         : alreadyHandled(subject, event, claim.existing().orElseThrow()));
     }
 
     private Uni<DeliveryOutcome> call(Subject subject, DeliveryEvent event, int attempt, String provider,
-            Integer segments, Supplier<Uni<String>> send) {
+            Integer segments, Context trace, Supplier<Uni<String>> send) {
+        Span span = tracer.spanBuilder(provider + " send").setParent(trace).setSpanKind(SpanKind.CLIENT)
+                .setAttribute("latchkey.provider", provider)
+                .setAttribute("latchkey.channel", subject.channel())
+                .setAttribute("latchkey.event_id", subject.eventId())
+                .setAttribute("latchkey.attempt", attempt)
+                .startSpan();
         Uni<String> sending;
-        try {
+        try (Scope ignored = span.makeCurrent()) {
             sending = send.get();
         } catch (RuntimeException e) {
             sending = Uni.createFrom().failure(e);
         }
-        return sending.onItemOrFailure().transformToUni((providerId, failure) -> {
+        return sending.onItemOrFailure().invoke((providerId, failure) -> {
+            if (failure != null) {
+                span.setStatus(StatusCode.ERROR, failure.getMessage());
+            }
+            span.end();
+        }).onItemOrFailure().transformToUni((providerId, failure) -> {
             Instant now = clock.instant();
             if (failure == null) {
                 Map<String, String> fields = new HashMap<>();

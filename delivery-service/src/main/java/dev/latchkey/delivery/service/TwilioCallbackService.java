@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import com.twilio.security.RequestValidator;
 
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.config.ConfigView;
@@ -109,7 +110,7 @@ public class TwilioCallbackService {
         DeliveryStatus s = new DeliveryStatus(eventId, emptyToNull(r.get("client")), emptyToNull(r.get("connection")),
                 ConnectionConfig.SMS, published, TwilioSmsSender.PROVIDER, params.get("MessageSid"), reason, null,
                 r.attempt(), clock.instant());
-        return recorded.chain(() -> publisher.status(s));
+        return recorded.chain(() -> publisher.status(s, Context.current()));
     }
 
     private static String emptyToNull(String s) {

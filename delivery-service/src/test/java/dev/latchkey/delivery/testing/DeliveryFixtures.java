@@ -168,6 +168,18 @@ public class DeliveryFixtures {
         }
     }
 
+    /** As {@link #send(String, DeliveryEvent)}, with record headers (trace context, request id). */
+    public void send(String topic, DeliveryEvent event, Map<String, String> headers) {
+        try {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.recipient(),
+                    mapper.writeValueAsBytes(event));
+            headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.US_ASCII)));
+            producer.send(record).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not publish to " + topic, e);
+        }
+    }
+
     public void sendRaw(String topic, String key, byte[] value) {
         try {
             producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
