@@ -25,6 +25,10 @@ service_env() {
     # No Twilio credentials locally: SMS go to delivery-service's outbox (readable at /dev/outbox/messages).
     export LATCHKEY_DELIVERY_OUTBOX=${LATCHKEY_DELIVERY_OUTBOX:-true}
     export LATCHKEY_PUBLIC_URL=http://127.0.0.1:$ORIGIN_PORT LATCHKEY_AUTH_ISSUER=http://127.0.0.1:$ORIGIN_PORT/
+    # Plain log lines in .local/logs (JSON is for clusters). Tracing only when a collector is named: no OTLP
+    # collector runs here (LATCHKEY_OTEL_ENDPOINT=http://127.0.0.1:4317 with one of your own).
+    export LATCHKEY_LOG_JSON=${LATCHKEY_LOG_JSON:-false}
+    if [ -z "${LATCHKEY_OTEL_ENDPOINT:-}" ]; then export LATCHKEY_TRACING_DISABLED=${LATCHKEY_TRACING_DISABLED:-true}; fi
     # admin-service applies the seed (demo client, sms and email connections) at start, creating only what is missing,
     # and creates the bootstrap management client.
     export LATCHKEY_SEED_FILE=$LATCHKEY_ROOT/deploy/local/seed/latchkey-seed.json

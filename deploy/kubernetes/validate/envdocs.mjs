@@ -19,7 +19,8 @@ function javaFiles(dir) {
 }
 
 /**
- * The variables the services read: `${LATCHKEY_…:default}` in application.properties (with the property and its
+ * The variables the services read: `${LATCHKEY_…:default}` in application.properties and in common's
+ * META-INF/microprofile-config.properties (with the property and its
  * default), and `LATCHKEY_…` named in main Java sources (the Javadoc of @ConfigMapping keys).
  * Returns name -> [{ module, property, default }].
  */
@@ -30,7 +31,9 @@ export function variablesRead(root) {
     read.get(name).push(entry);
   };
   for (const module of SERVICES) {
-    const props = join(root, module, "src/main/resources/application.properties");
+    // application.properties of each service; the defaults common shares with all four (microprofile-config).
+    for (const props of [join(root, module, "src/main/resources/application.properties"),
+      join(root, module, "src/main/resources/META-INF/microprofile-config.properties")]) {
     if (existsSync(props)) {
       for (const raw of readFileSync(props, "utf8").split("\n")) {
         const line = raw.trim();
@@ -40,6 +43,7 @@ export function variablesRead(root) {
           add(m[1], { module, property, default: m[2] ?? null });
         }
       }
+    }
     }
     for (const file of javaFiles(join(root, module, "src/main/java"))) {
       for (const m of readFileSync(file, "utf8").matchAll(NAME)) add(m[0], { module, property: null, default: null });
