@@ -2,6 +2,8 @@ package dev.latchkey.otp.service;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -71,6 +73,13 @@ public class CodeIssuer {
         this.mapper = mapper;
         this.otpConfig = otpConfig;
         this.meters = meters;
+        // Every outcome is reported from the start, at 0, so that rates and alerts see a series before its first event.
+        for (String outcome : List.of("sent", "blocked", "unavailable")) {
+            counter(outcome);
+        }
+        for (IssueOutcome.Limit limit : IssueOutcome.Limit.values()) {
+            counter(limited(limit));
+        }
     }
 
     public Uni<Started> start(StartCommand command) {
@@ -91,7 +100,7 @@ public class CodeIssuer {
                         yield Uni.createFrom().item(issue.started);
                     }
                     case LIMITED -> {
-                        count("limited_" + outcome.limit().name().toLowerCase());
+                        count(limited(outcome.limit()));
                         yield Uni.createFrom().failure(limited(outcome));
                     }
                 });
@@ -237,7 +246,18 @@ public class CodeIssuer {
     }
 
     private void count(String outcome) {
-        counters.computeIfAbsent(outcome, o -> meters.counter("latchkey.otp.starts", "outcome", o)).increment();
+        counter(outcome).increment();
+    }
+
+    private Counter counter(String outcome) {
+        return counters.computeIfAbsent(outcome, o -> Counter.builder("latchkey.otp.starts")
+                .description("Starts by outcome: sent (a code issued and handed to Kafka), blocked, limited_*, "
+                        + "unavailable")
+                .tag("outcome", o).register(meters));
+    }
+
+    private static String limited(IssueOutcome.Limit limit) {
+        return "limited_" + limit.name().toLowerCase(Locale.ROOT);
     }
 
     private static String describe(Throwable e) {
