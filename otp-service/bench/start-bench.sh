@@ -100,11 +100,31 @@ say "warming up ($WARMUP s per endpoint) ..."
 load ping "$WARMUP" 0 "$CONNECTIONS" >/dev/null
 load start "$WARMUP" 0 "$CONNECTIONS" >/dev/null
 
-declare -A RESULTS
+# CPU time per request, by process, over a maximum-rate run: where the two cores go. The service, Redis and the
+# Kafka broker are read from /proc/<pid>/stat; "rest" is the machine's busy time less those three (wrk, the kernel's
+# share of loopback networking, anything else running).
+TICK=$(getconf CLK_TCK)
+REDIS_PID=$(pgrep -o -x redis-server || true)
+KAFKA_PID=$(pgrep -o -f 'kafka\.Kafka ' || true)
+proc_ticks() { [ -n "$1" ] && [ -r "/proc/$1/stat" ] && awk '{ print $14 + $15 }' "/proc/$1/stat" || echo 0; }
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+cpu_snapshot() { echo "$(proc_ticks "$SERVICE_PID") $(proc_ticks "$REDIS_PID") $(proc_ticks "$KAFKA_PID") $(busy_ticks)"; }
+cpu_per_request() { # before after requests -> "service=.. redis=.. kafka=.. rest=.. total=.." in µs per request
+    awk -v b="$1" -v a="$2" -v n="$3" -v t="$TICK" 'BEGIN {
+        split(b, x, " "); split(a, y, " "); us = 1e6 / t / n
+        s = (y[1] - x[1]) * us; r = (y[2] - x[2]) * us; k = (y[3] - x[3]) * us; all = (y[4] - x[4]) * us
+        printf "service=%.0f redis=%.0f kafka=%.0f rest=%.0f total=%.0f", s, r, k, all - s - r - k, all }'
+}
+
+declare -A RESULTS CPU
 for endpoint in ping start; do
     say "$endpoint: maximum rate, $DURATION s, $CONNECTIONS connections ..."
+    before=$(cpu_snapshot)
     max=$(load "$endpoint" "$DURATION" 0 "$CONNECTIONS")
+    after=$(cpu_snapshot)
     RESULTS[$endpoint-max]=$max
+    CPU[$endpoint]=$(cpu_per_request "$before" "$after" \
+        "$(awk -v r="$(field "$max" rps)" -v d="$DURATION" 'BEGIN { printf "%.0f", r * d }')")
     target=$(awk -v r="$(field "$max" rps)" 'BEGIN { printf "%.0f", r * 0.7 }')
     # Paced run: wrk's delay() counts whole milliseconds, so each connection sends about 100 requests a second
     # (a 10 ms cycle) and the number of connections carries the rate. A short probe measures the response time at
@@ -137,4 +157,7 @@ load_avg=$(cut -d' ' -f1-3 /proc/loadavg)
     awk -v s="$(field "${RESULTS[start-max]}" rps)" -v p="$(field "${RESULTS[ping-max]}" rps)" \
         'BEGIN { printf "start / ping at maximum: %.0f %% (target >= 50 %%)\n", 100 * s / p }'
     echo "p99 of start at 70 %: $(field "${RESULTS[start-70]}" p99_ms) ms (target <= 20 ms)"
+    echo "CPU per request at maximum, µs (all $(nproc) cores; service = otp-service JVM, rest = wrk, kernel, others):"
+    echo "  GET /ping                 ${CPU[ping]}"
+    echo "  POST /passwordless/start  ${CPU[start]}"
 }
