@@ -1,5 +1,6 @@
 package dev.latchkey.suite;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +30,46 @@ class ObservabilityIT {
     @BeforeAll
     static void up() throws Exception {
         suite = Suite.get();
+    }
+
+    @Test
+    void aStartIsOneTraceThroughKafkaToTheProviderCall() throws Exception {
+        byte[] id = new byte[16];
+        new java.security.SecureRandom().nextBytes(id);
+        String traceId = HexFormat.of().formatHex(id);
+        String callerSpan = traceId.substring(0, 16);
+        String phone = Suite.phone();
+        HttpResponse<String> r = suite.http.send(HttpRequest.newBuilder(URI.create(suite.origin
+                + "/passwordless/start")).header("Content-Type", "application/json")
+                .header("traceparent", "00-" + traceId + "-" + callerSpan + "-01")
+                .POST(HttpRequest.BodyPublishers.ofString(Suite.JSON.writeValueAsString(Map.of("client_id",
+                        suite.clientId, "connection", suite.smsConnection, "phone_number", phone))))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<TraceCollector.Span> trace = suite.traces.trace(traceId);
+            TraceCollector.Span server = one(trace, "otp-service", "SPAN_KIND_SERVER", callerSpan);
+            assertTrue(server.name().contains("/passwordless/start"), server.name());
+            TraceCollector.Span producer = trace.stream().filter(s -> s.service().equals("otp-service")
+                    && s.kind().equals("SPAN_KIND_PRODUCER")).findFirst().orElseThrow();
+            // delivery-service picked the context up from the Kafka record headers ...
+            TraceCollector.Span consumer = one(trace, "delivery-service", "SPAN_KIND_CONSUMER", producer.spanId());
+            // ... and the provider call is its child.
+            TraceCollector.Span send = one(trace, "delivery-service", "SPAN_KIND_CLIENT", consumer.spanId());
+            assertEquals("outbox send", send.name());
+            for (TraceCollector.Span s : trace) {
+                assertFalse((s.name() + s.attributes()).contains(phone.substring(1)), "recipient in span " + s);
+            }
+        });
+    }
+
+    private static TraceCollector.Span one(List<TraceCollector.Span> trace, String service, String kind,
+            String parent) {
+        return trace.stream().filter(s -> s.service().equals(service) && s.kind().equals(kind)
+                && s.parentSpanId().equals(parent)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " span of " + service + " under " + parent
+                        + " in " + trace));
     }
 
     @Test

@@ -43,6 +43,8 @@ public final class Suite {
     public final int originPort;
     public final String origin;
     public final String managementId = "suite-mgmt-" + RUN;
+    /** Receives the services' traces (OTLP/HTTP), as a collector in a cluster would. */
+    final TraceCollector traces;
     private final String managementSecret = random(32);
     private final String platformKey = Base64.getEncoder().encodeToString(bytes(32));
     private final Map<String, Process> processes = new HashMap<>();
@@ -54,6 +56,7 @@ public final class Suite {
     private String managementToken;
 
     private Suite() throws Exception {
+        traces = new TraceCollector();
         for (String s : List.of("otp", "token", "delivery", "admin")) {
             ports.put(s, freePort());
         }
@@ -136,6 +139,9 @@ public final class Suite {
         e.put("LATCHKEY_TOKEN_SERVICE_URL", "http://127.0.0.1:" + ports.get("token"));
         e.put("LATCHKEY_JWKS_URL", "http://127.0.0.1:" + ports.get("token") + "/.well-known/jwks.json");
         e.put("LATCHKEY_TWILIO_STATUS_CALLBACK_URL", origin + "/twilio/status");
+        e.put("LATCHKEY_OTEL_ENDPOINT", traces.endpoint());
+        e.put("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf");
+        e.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "500ms");
         return e;
     }
 
