@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Delivery benchmark (by hand, never in the test suite). Needs the local servers (deploy/local/servers.sh up).
 #
-#   delivery-service/bench/run.sh [--sms=20000] [--email=2000] [--rate=500] [--seconds=10]
+#   delivery-service/bench/run.sh [--sms=20000] [--email=2000] [--rate=500] [--seconds=10] [--warm=0] [--jfr=service.jfr]
+#
+# BENCH_JAVA_OPTS are options of the benchmark's own JVM (the driver and the Twilio fake), BENCH_SERVICE_JAVA_OPTS
+# those of the service's JVM (e.g. a profiler agent).
 #
 # Packages the service, pre-loads N SMS and M email events on topics of its own, starts the packaged service against
 # a Twilio fake (in the benchmark's process) and the local SMTP sink, and prints messages/s and the time from each
@@ -16,4 +19,4 @@ echo "building delivery-service ..."
 ./mvnw -B -ntp -q -pl delivery-service dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$PWD/$out/classpath.txt" >>"$out/build.log" 2>&1
 cp="delivery-service/target/test-classes:delivery-service/target/classes:$(cat "$out/classpath.txt")"
-"$JAVA_HOME/bin/java" -cp "$cp" dev.latchkey.delivery.bench.DeliveryBench "$@" 2>"$out/driver.log"
+"$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.latchkey.delivery.bench.DeliveryBench "$@" 2>"$out/driver.log"
