@@ -15,8 +15,9 @@ export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 out=delivery-service/target/bench
 mkdir -p "$out"
 echo "building delivery-service ..."
-./mvnw -B -ntp -q -pl delivery-service package -DskipTests >"$out/build.log" 2>&1 || { tail -40 "$out/build.log"; exit 1; }
-./mvnw -B -ntp -q -pl delivery-service dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$PWD/$out/classpath.txt" >>"$out/build.log" 2>&1
+# With -am: latchkey-common comes from this checkout, not from whatever another checkout last installed in ~/.m2.
+./mvnw -B -ntp -q -pl delivery-service -am package dependency:build-classpath -DskipTests -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$PWD/$out/classpath.txt" >"$out/build.log" 2>&1 || { tail -40 "$out/build.log"; exit 1; }
 cp="delivery-service/target/test-classes:delivery-service/target/classes:$(cat "$out/classpath.txt")"
-"$JAVA_HOME/bin/java" ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.latchkey.delivery.bench.DeliveryBench "$@" 2>"$out/driver.log"
+# The driver and the fake run on C1 only: their JIT compilation would otherwise take CPU from the measured service.
+"$JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.latchkey.delivery.bench.DeliveryBench "$@" 2>"$out/driver.log"

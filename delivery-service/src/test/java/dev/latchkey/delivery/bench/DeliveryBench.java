@@ -176,6 +176,8 @@ public final class DeliveryBench {
                         first - started, first, last);
                 System.out.printf("SMS:   %d messages at the Twilio fake in %.2f s = %.0f messages/s%n", calls.size(),
                         (last - first) / 1000.0, calls.size() * 1000.0 / Math.max(1, last - first));
+                System.out.printf("       per 5 s from the first call (the service warms up as it goes): %s%n",
+                        slices(calls, first, 5000));
                 System.out.printf("       issued_at -> Twilio call (includes waiting in the backlog): p50 %d ms, "
                         + "p99 %d ms%n", pct(backlogLatency, 50), pct(backlogLatency, 99));
                 System.out.printf("email: %d sent (SMTP sink) in %.2f s = %.0f messages/s%n", status.sentEmail.get(),
@@ -316,6 +318,17 @@ public final class DeliveryBench {
                 cipher.encrypt(String.format("%06d", Math.floorMod(id.hashCode(), 1_000_000)),
                         DeliveryEvent.cipherContext(id)),
                 null, "en", now, now.plus(ttl));
+    }
+
+    /** Messages/s in consecutive slices of {@code sliceMillis} from {@code first}. */
+    private static String slices(List<TwilioFake.Request> calls, long first, long sliceMillis) {
+        Map<Long, Long> counts = new java.util.TreeMap<>();
+        for (TwilioFake.Request r : calls) {
+            counts.merge((r.arrivedMillis() - first) / sliceMillis, 1L, Long::sum);
+        }
+        StringBuilder out = new StringBuilder();
+        counts.forEach((slice, n) -> out.append(out.isEmpty() ? "" : " ").append(n * 1000 / sliceMillis));
+        return out.toString();
     }
 
     private static String phone(int i) {
