@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.opentelemetry.api.trace.Span;
@@ -38,6 +39,7 @@ import dev.latchkey.delivery.service.DeliveryOutcome.Retry;
 import dev.latchkey.delivery.service.DeliveryOutcome.Sent;
 import dev.latchkey.delivery.store.DeliveryLedger;
 import dev.latchkey.delivery.store.DeliveryLedger.Claim;
+import dev.latchkey.delivery.store.DeliveryLedger.RatedClaim;
 import dev.latchkey.delivery.store.DeliveryLedger.Record;
 import dev.latchkey.delivery.store.DeliveryLedger.Subject;
 import dev.latchkey.delivery.store.SenderRateLimiter;
@@ -66,11 +68,14 @@ public class DeliveryService {
     private final Backoff backoff;
     private final Clock clock;
     private final Tracer tracer;
+    /** Redis Cluster: no script may name the ledger key and the sender's rate key together. */
+    private final boolean cluster;
     private final Map<String, String> providerSecrets = new ConcurrentHashMap<>();
 
     public DeliveryService(ConfigView configView, PlatformCipher cipher, MessageRenderer renderer,
             DeliveryLedger ledger, SenderRateLimiter rateLimiter, TwilioSmsSender twilio, OutboxSmsSender outbox,
-            SmtpEmailSender smtp, DeliveryConfig config, Clock clock, Tracer tracer) {
+            SmtpEmailSender smtp, DeliveryConfig config, Clock clock, Tracer tracer,
+            @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String redisClientType) {
         this.configView = configView;
         this.cipher = cipher;
         this.renderer = renderer;
@@ -83,6 +88,7 @@ public class DeliveryService {
         this.backoff = new Backoff(config.retry().initialBackoff(), config.retry().maxBackoff());
         this.clock = clock;
         this.tracer = tracer;
+        this.cluster = "cluster".equalsIgnoreCase(redisClientType);
     }
 
     /** The Twilio auth token's encryption context for a connection. */
@@ -208,19 +214,40 @@ public class DeliveryService {
                     + " does not open with the platform key", TwilioSmsSender.PROVIDER, segments);
         }
         int perSecond = config.twilio().senderRates().getOrDefault(sender, config.twilio().messagesPerSecond());
-        return rateLimiter.reserve(settings.twilioAccountSid() + ":" + sender, perSecond,
-                config.twilio().maxThrottleWait())
-                .chain(reservation -> {
+        Supplier<Uni<String>> send = () -> twilio.send(settings, authToken, new TwilioSmsSender.Sms(event.recipient(),
+                message.text(), validitySeconds(event), event.eventId()));
+        if (perSecond <= 0) {
+            return callOnce(subject, event, attempt, TwilioSmsSender.PROVIDER, segments, trace, send);
+        }
+        Instant now = clock.instant();
+        if (expiredAt(event, now)) {
+            return expire(subject, event, attempt, now);
+        }
+        SenderRateLimiter.Slot slot = SenderRateLimiter.slot(settings.twilioAccountSid() + ":" + sender, perSecond,
+                config.twilio().maxThrottleWait());
+        // The sender's slot and the claim in one Redis round trip. On Redis Cluster the two keys live on different
+        // slots, which one script may not touch: there the slot is reserved first and the event claimed after it.
+        Uni<RatedClaim> slotAndClaim = cluster
+                ? rateLimiter.reserve(settings.twilioAccountSid() + ":" + sender, perSecond,
+                        config.twilio().maxThrottleWait()).map(r -> new RatedClaim(Optional.empty(), r))
+                : ledger.claimWithinRate(subject, attempt, now, recordTtl(event, now), slot);
+        return slotAndClaim.chain(rated -> {
+                    if (rated.claim().isPresent()) {
+                        Claim claim = rated.claim().get();
+                        return claim.won()
+                                ? call(subject, event, attempt, TwilioSmsSender.PROVIDER, segments, trace, send)
+                                : alreadyHandled(subject, event, claim.existing().orElseThrow());
+                    }
+                    SenderRateLimiter.Reservation reservation = rated.reservation();
                     if (!reservation.granted()) {
                         // Parked, not failed: the attempt number stays, the code's expiry bounds the wait.
                         return Uni.createFrom().item(new Retry("sender " + sender + " is at its limit of " + perSecond
                                 + " messages/s", clock.instant().plus(reservation.delay()), attempt,
                                 TwilioSmsSender.PROVIDER));
                     }
+                    // A slot later than now: wait for it, then claim (the code may expire meanwhile).
                     return delay(reservation.delay()).chain(() -> callOnce(subject, event, attempt,
-                            TwilioSmsSender.PROVIDER, segments, trace, () -> twilio.send(settings, authToken,
-                                    new TwilioSmsSender.Sms(event.recipient(), message.text(),
-                                            validitySeconds(event), event.eventId()))));
+                            TwilioSmsSender.PROVIDER, segments, trace, send));
                 });
     }
 

@@ -50,6 +50,30 @@ public class DeliveryLedger {
             return 1
             """);
 
+    /**
+     * {@link #CLAIM} with the sender's rate-limit slot in the same round trip. A record that is handled already is
+     * returned before any slot is taken; a slot that is free now is taken and the event claimed; a slot later than now
+     * is taken (or, beyond the longest wait, not) and the event left unclaimed, for a claim when the wait is over.
+     * Returns {@code {0}} (claimed), {@code {1, HGETALL}} (handled already) or {@code {2, granted, wait}}.
+     */
+    private static final RedisScript CLAIM_WITHIN_RATE = new RedisScript(SenderRateLimiter.RESERVE_FUNCTION + """
+            local state = redis.call('HGET', KEYS[1], 'state')
+            if state then
+              local attempt = tonumber(redis.call('HGET', KEYS[1], 'attempt') or '0')
+              if state ~= 'retrying' or attempt >= tonumber(ARGV[1]) then
+                return {1, redis.call('HGETALL', KEYS[1])}
+              end
+            end
+            local granted, wait = reserve(KEYS[2], tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11]))
+            if granted ~= 0 or wait > 0 then
+              return {2, granted, wait}
+            end
+            redis.call('HSET', KEYS[1], 'state', ARGV[7], 'attempt', ARGV[1], 'at', ARGV[2], 'client', ARGV[4],
+              'connection', ARGV[5], 'channel', ARGV[6], 'reason', ARGV[8])
+            redis.call('PEXPIRE', KEYS[1], ARGV[3])
+            return {0}
+            """);
+
     private static final RedisScript UPDATE = new RedisScript("""
             redis.call('HSET', KEYS[1], unpack(ARGV, 2))
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -105,6 +129,35 @@ public class DeliveryLedger {
                 .map(r -> r.type() == ResponseType.MULTI
                         ? new Claim(Optional.of(new Record(flatToMap(r))))
                         : new Claim(Optional.empty()));
+    }
+
+    /**
+     * The outcome of {@link #claimWithinRate}: either the claim (won, or the record that was there already; no slot
+     * was taken for the latter), or, when the sender's next slot is not free now, the reservation and no claim.
+     */
+    public record RatedClaim(Optional<Claim> claim, SenderRateLimiter.Reservation reservation) {
+    }
+
+    /**
+     * Claims the event ({@code calling}) for a provider call that also needs a slot of a sender's rate limit, in one
+     * round trip: {@link #claim} and {@link SenderRateLimiter#reserve} as if called one after the other, except that
+     * an event handled already takes no slot, and an event whose slot is not free now is not claimed (the caller
+     * waits for the slot, then {@link #claim}s).
+     */
+    public Uni<RatedClaim> claimWithinRate(Subject s, int attempt, Instant now, Duration ttl,
+            SenderRateLimiter.Slot slot) {
+        return CLAIM_WITHIN_RATE.run(redis, List.of(key(s.eventId()), slot.key()), Integer.toString(attempt),
+                Long.toString(now.toEpochMilli()), Long.toString(Math.max(1000, ttl.toMillis())), nz(s.clientId()),
+                nz(s.connection()), nz(s.channel()), CALLING, "", Long.toString(slot.intervalMicros()),
+                Integer.toString(slot.burst()), Long.toString(slot.maxWaitMicros()))
+                .map(r -> switch (r.get(0).toInteger()) {
+                    case 0 -> new RatedClaim(Optional.of(new Claim(Optional.empty())),
+                            new SenderRateLimiter.Reservation(true, Duration.ZERO));
+                    case 1 -> new RatedClaim(Optional.of(new Claim(Optional.of(new Record(flatToMap(r.get(1)))))),
+                            null);
+                    default -> new RatedClaim(Optional.empty(),
+                            SenderRateLimiter.reservation(r.get(1).toLong(), r.get(2).toLong()));
+                });
     }
 
     /** Records the end (or next step) of an attempt this instance claimed. */

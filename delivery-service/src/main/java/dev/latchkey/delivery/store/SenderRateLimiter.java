@@ -18,19 +18,29 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class SenderRateLimiter {
 
-    private static final RedisScript RESERVE = new RedisScript("""
-            local t = redis.call('TIME')
-            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-            local interval = tonumber(ARGV[1])
-            local burst = tonumber(ARGV[2])
-            local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-            if tat < now then tat = now end
-            local wait = tat - now - (burst - 1) * interval
-            if wait < 0 then wait = 0 end
-            if wait > tonumber(ARGV[3]) then return {-1, wait} end
-            local next_tat = tat + interval
-            redis.call('SET', KEYS[1], string.format('%d', next_tat), 'PX', math.ceil((next_tat - now) / 1000) + 1000)
-            return {0, wait}
+    /**
+     * The reservation as a Lua function, shared with {@link DeliveryLedger}'s claim that reserves a slot in the same
+     * round trip: returns {@code -1, wait} (nothing reserved, the slot is further than {@code max_wait} away) or
+     * {@code 0, wait} (reserved; send after {@code wait} microseconds).
+     */
+    static final String RESERVE_FUNCTION = """
+            local function reserve(key, interval, burst, max_wait)
+              local t = redis.call('TIME')
+              local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+              local tat = tonumber(redis.call('GET', key) or '0')
+              if tat < now then tat = now end
+              local wait = tat - now - (burst - 1) * interval
+              if wait < 0 then wait = 0 end
+              if wait > max_wait then return -1, wait end
+              local next_tat = tat + interval
+              redis.call('SET', key, string.format('%d', next_tat), 'PX', math.ceil((next_tat - now) / 1000) + 1000)
+              return 0, wait
+            end
+            """;
+
+    private static final RedisScript RESERVE = new RedisScript(RESERVE_FUNCTION + """
+            local granted, wait = reserve(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
+            return {granted, wait}
             """);
 
     private final ReactiveRedisDataSource redis;
@@ -51,9 +61,30 @@ public class SenderRateLimiter {
         if (perSecond <= 0) {
             return Uni.createFrom().item(new Reservation(true, Duration.ZERO));
         }
+        Slot slot = slot(sender, perSecond, maxWait);
+        return RESERVE.run(redis, List.of(slot.key()), slot.arguments())
+                .map(r -> reservation(r.get(0).toLong(), r.get(1).toLong()));
+    }
+
+    /**
+     * What a script needs to reserve a slot of {@code sender}; {@code perSecond} must be positive.
+     *
+     * @see DeliveryLedger#claimWithinRate
+     */
+    public static Slot slot(String sender, int perSecond, Duration maxWait) {
         long intervalMicros = Math.max(1, 1_000_000L / perSecond);
-        return RESERVE.run(redis, List.of("delivery:rate:" + sender), Long.toString(intervalMicros),
-                Integer.toString(perSecond), Long.toString(maxWait.toNanos() / 1000))
-                .map(r -> new Reservation(r.get(0).toLong() == 0, Duration.ofNanos(r.get(1).toLong() * 1000)));
+        return new Slot("delivery:rate:" + sender, intervalMicros, perSecond, maxWait.toNanos() / 1000);
+    }
+
+    /** A sender's rate-limit key and the reservation's parameters (interval and longest wait in microseconds). */
+    public record Slot(String key, long intervalMicros, int burst, long maxWaitMicros) {
+
+        String[] arguments() {
+            return new String[]{Long.toString(intervalMicros), Integer.toString(burst), Long.toString(maxWaitMicros)};
+        }
+    }
+
+    static Reservation reservation(long granted, long waitMicros) {
+        return new Reservation(granted == 0, Duration.ofNanos(waitMicros * 1000));
     }
 }
