@@ -232,23 +232,23 @@ public class DeliveryService {
                         config.twilio().maxThrottleWait()).map(r -> new RatedClaim(Optional.empty(), r))
                 : ledger.claimWithinRate(subject, attempt, now, recordTtl(event, now), slot);
         return slotAndClaim.chain(rated -> {
-                    if (rated.claim().isPresent()) {
-                        Claim claim = rated.claim().get();
-                        return claim.won()
-                                ? call(subject, event, attempt, TwilioSmsSender.PROVIDER, segments, trace, send)
-                                : alreadyHandled(subject, event, claim.existing().orElseThrow());
-                    }
-                    SenderRateLimiter.Reservation reservation = rated.reservation();
-                    if (!reservation.granted()) {
-                        // Parked, not failed: the attempt number stays, the code's expiry bounds the wait.
-                        return Uni.createFrom().item(new Retry("sender " + sender + " is at its limit of " + perSecond
-                                + " messages/s", clock.instant().plus(reservation.delay()), attempt,
-                                TwilioSmsSender.PROVIDER));
-                    }
-                    // A slot later than now: wait for it, then claim (the code may expire meanwhile).
-                    return delay(reservation.delay()).chain(() -> callOnce(subject, event, attempt,
-                            TwilioSmsSender.PROVIDER, segments, trace, send));
-                });
+            if (rated.claim().isPresent()) {
+                Claim claim = rated.claim().get();
+                return claim.won()
+                        ? call(subject, event, attempt, TwilioSmsSender.PROVIDER, segments, trace, send)
+                        : alreadyHandled(subject, event, claim.existing().orElseThrow());
+            }
+            SenderRateLimiter.Reservation reservation = rated.reservation();
+            if (!reservation.granted()) {
+                // Parked, not failed: the attempt number stays, the code's expiry bounds the wait.
+                return Uni.createFrom().item(new Retry("sender " + sender + " is at its limit of " + perSecond
+                        + " messages/s", clock.instant().plus(reservation.delay()), attempt,
+                        TwilioSmsSender.PROVIDER));
+            }
+            // A slot later than now: wait for it, then claim (the code may expire meanwhile).
+            return delay(reservation.delay()).chain(() -> callOnce(subject, event, attempt,
+                    TwilioSmsSender.PROVIDER, segments, trace, send));
+        });
     }
 
     private Uni<DeliveryOutcome> email(Subject subject, DeliveryEvent event, int attempt, ConnectionConfig connection,
