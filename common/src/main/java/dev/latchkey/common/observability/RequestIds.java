@@ -46,7 +46,7 @@ public class RequestIds {
     }
 
     /** The id for a request that came with {@code header} (may be null) while {@code trace} is current. */
-    public static String chooseId(String header, SpanContext trace) {
+    private static String chooseId(String header, SpanContext trace) {
         if (header != null && PLAIN.matcher(header).matches()) {
             return header;
         }

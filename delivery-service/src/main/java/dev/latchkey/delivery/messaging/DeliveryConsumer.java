@@ -149,23 +149,21 @@ public class DeliveryConsumer {
     private Uni<Void> handle(String channel, Message<byte[]> record) {
         SourceRecord source = source(record);
         int attempt = Math.max(1, intHeader(source.headers(), DeliveryPublisher.ATTEMPT, 1));
-        // Logged under the request id of the start that issued the code, else the event id (never the key: it is the
-        // recipient).
+        // Logged under the request id of the start that issued the code, else the event id, else the record's place
+        // (never the key: it is the recipient).
         String requestId = textHeader(source.headers(), DeliveryEvent.REQUEST_ID_HEADER);
-        MDC.put(RequestIds.MDC_KEY, requestId != null
-                ? requestId
-                : source.topic() + '-' + source.partition() + '@' + source.offset());
         DeliveryEvent event;
         try {
             event = mapper.readValue(source.value(), DeliveryEvent.class);
         } catch (Exception e) {
             // Not an event at all: nothing to deliver, keep it for a person to look at.
+            MDC.put(RequestIds.MDC_KEY, requestId != null
+                    ? requestId
+                    : source.topic() + '-' + source.partition() + '@' + source.offset());
             deadLettered(channel, "unreadable");
             return settle(record, publisher.deadLetter(source, null, attempt, "unreadable delivery event"));
         }
-        if (requestId == null) {
-            MDC.put(RequestIds.MDC_KEY, event.eventId());
-        }
+        MDC.put(RequestIds.MDC_KEY, requestId != null ? requestId : event.eventId());
         // The consumer span of this record, itself a child of the start's trace carried in the record headers.
         Context trace = TracingMetadata.fromMessage(record).map(TracingMetadata::getCurrentContext)
                 .orElseGet(Context::current);
@@ -212,9 +210,12 @@ public class DeliveryConsumer {
             case Retry r -> publisher.retry(retryTopic(channel), source, r.nextAttempt(), r.notBefore(), r.reason())
                     .chain(() -> publisher.status(status(event, channel, "retrying", r.provider(), null, r.reason(),
                             null, r.nextAttempt()), trace));
-            case Failed f -> publisher.deadLetter(source, event.eventId(), attempt, f.reason())
-                    .chain(() -> publisher.status(status(event, channel, "failed", f.provider(), null, f.reason(),
-                            f.segments(), attempt), trace));
+            case Failed f -> {
+                deadLettered(channel, "failed");
+                yield publisher.deadLetter(source, event.eventId(), attempt, f.reason())
+                        .chain(() -> publisher.status(status(event, channel, "failed", f.provider(), null,
+                                f.reason(), f.segments(), attempt), trace));
+            }
         };
     }
 
@@ -257,7 +258,6 @@ public class DeliveryConsumer {
             case Failed f -> {
                 status = "failed";
                 provider = f.provider();
-                deadLettered(channel, "failed");
             }
         }
         String p = provider == null ? "none" : provider;

@@ -228,8 +228,7 @@ public class DeliveryService {
         // The sender's slot and the claim in one Redis round trip. On Redis Cluster the two keys live on different
         // slots, which one script may not touch: there the slot is reserved first and the event claimed after it.
         Uni<RatedClaim> slotAndClaim = cluster
-                ? rateLimiter.reserve(settings.twilioAccountSid() + ":" + sender, perSecond,
-                        config.twilio().maxThrottleWait()).map(r -> new RatedClaim(Optional.empty(), r))
+                ? rateLimiter.reserve(slot).map(r -> new RatedClaim(Optional.empty(), r))
                 : ledger.claimWithinRate(subject, attempt, now, recordTtl(event, now), slot);
         return slotAndClaim.chain(rated -> {
             if (rated.claim().isPresent()) {

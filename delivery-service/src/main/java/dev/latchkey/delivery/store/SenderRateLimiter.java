@@ -56,12 +56,8 @@ public class SenderRateLimiter {
     public record Reservation(boolean granted, Duration delay) {
     }
 
-    /** Reserves the next slot of {@code sender} if it comes within {@code maxWait}. */
-    public Uni<Reservation> reserve(String sender, int perSecond, Duration maxWait) {
-        if (perSecond <= 0) {
-            return Uni.createFrom().item(new Reservation(true, Duration.ZERO));
-        }
-        Slot slot = slot(sender, perSecond, maxWait);
+    /** Reserves the sender's next slot if it comes within the slot's longest wait (see {@link #slot}). */
+    public Uni<Reservation> reserve(Slot slot) {
         return RESERVE.run(redis, List.of(slot.key()), slot.arguments())
                 .map(r -> reservation(r.get(0).toLong(), r.get(1).toLong()));
     }
