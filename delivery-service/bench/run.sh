@@ -2,6 +2,10 @@
 # Delivery benchmark (by hand, never in the test suite). Needs the local servers (deploy/local/servers.sh up).
 #
 #   delivery-service/bench/run.sh [--sms=20000] [--email=2000] [--rate=500] [--seconds=10] [--warm=0] [--jfr=service.jfr]
+#                                 [--twilio-latency=0]
+#
+# --twilio-latency=MS makes the Twilio fake answer each call MS milliseconds late, as the real API does (100-300 ms):
+# what then bounds throughput is how many calls the service keeps open at once, not its CPU.
 #
 # BENCH_JAVA_OPTS are options of the benchmark's own JVM (the driver and the Twilio fake), BENCH_SERVICE_JAVA_OPTS
 # those of the service's JVM (e.g. a profiler agent).

@@ -143,9 +143,14 @@ public interface DeliveryConfig {
         @WithName("status-callback-url")
         Optional<String> statusCallbackUrl();
 
-        /** Threads making Twilio calls at once (the client is blocking); also the HTTP connection pool size. */
-        @WithDefault("32")
-        int threads();
+        /**
+         * Twilio calls one instance keeps open at once, each on a virtual thread; also the HTTP connection pool size.
+         * At 100-300 ms a call, N open calls allow about 5N-10N messages/s. Keep instances times this within the
+         * account's concurrency at Twilio (beyond it Twilio answers 429 / 20429, which is retried).
+         */
+        @WithName("max-concurrent-calls")
+        @WithDefault("512")
+        int maxConcurrentCalls();
 
         /** Connect and read timeout of one Twilio call. */
         @WithDefault("10s")

@@ -110,6 +110,11 @@ public final class DeliveryBench {
         pp.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         try (TwilioFake twilio = new TwilioFake();
                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp)) {
+            Duration twilioLatency = Duration.ofMillis(Long.parseLong(opt.getOrDefault("twilio-latency", "0")));
+            twilio.latency(twilioLatency);
+            if (!twilioLatency.isZero()) {
+                System.out.printf("the Twilio fake answers each call after %d ms%n", twilioLatency.toMillis());
+            }
             System.out.printf("run %s: pre-loading %d SMS and %d email events ...%n", run, smsCount, emailCount);
             for (int i = 0; i < smsCount; i++) {
                 String to = phone(i);

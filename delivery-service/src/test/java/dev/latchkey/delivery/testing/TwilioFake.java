@@ -66,6 +66,10 @@ public final class TwilioFake implements AutoCloseable {
     private final Map<String, Deque<Answer>> scripts = new ConcurrentHashMap<>();
     private final AtomicLong created = new AtomicLong();
     private volatile boolean recordRequests = true;
+    private volatile long latencyMillis;
+    /** Requests received and not answered yet, and the most there were at once. */
+    private final AtomicLong open = new AtomicLong();
+    private final AtomicLong maxOpen = new AtomicLong();
 
     public TwilioFake() throws Exception {
         byte[] prefix = new byte[10];
@@ -76,8 +80,12 @@ public final class TwilioFake implements AutoCloseable {
         server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setTcpNoDelay(true))
                 .requestHandler(req -> {
                     long arrived = System.currentTimeMillis();
+                    maxOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
                     req.body().onSuccess(body -> handle(req, body, arrived))
-                            .onFailure(e -> req.response().setStatusCode(400).end());
+                            .onFailure(e -> {
+                                open.decrementAndGet();
+                                req.response().setStatusCode(400).end();
+                            });
                 });
         server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
@@ -98,6 +106,19 @@ public final class TwilioFake implements AutoCloseable {
     /** For benchmarks: count only, keep no request. */
     public void recordRequests(boolean record) {
         this.recordRequests = record;
+    }
+
+    /**
+     * For benchmarks: answer each request this long after it arrived (on a timer, holding nothing), as the real API
+     * does in 100-300 ms. The arrival time recorded is still the moment the request came in.
+     */
+    public void latency(java.time.Duration latency) {
+        this.latencyMillis = latency.toMillis();
+    }
+
+    /** The most requests this fake held unanswered at one moment (they overlap only with a latency set). */
+    public long maxOpen() {
+        return maxOpen.get();
     }
 
     public long createdCount() {
@@ -163,10 +184,17 @@ public final class TwilioFake implements AutoCloseable {
             // Counted once recorded: whoever waits for the count finds the request in the list.
             created.incrementAndGet();
         }
-        answer(req, status, out);
+        long delay = latencyMillis;
+        if (delay > 0) {
+            int answeredStatus = status;
+            vertx.setTimer(delay, timer -> answer(req, answeredStatus, out));
+        } else {
+            answer(req, status, out);
+        }
     }
 
-    private static void answer(HttpServerRequest req, int status, String body) {
+    private void answer(HttpServerRequest req, int status, String body) {
+        open.decrementAndGet();
         req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
     }
 
