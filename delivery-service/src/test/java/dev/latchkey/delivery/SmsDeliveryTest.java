@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
@@ -18,6 +19,7 @@ import static org.hamcrest.Matchers.not;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,7 @@ import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.config.ConnectionConfig.Template;
 import dev.latchkey.common.event.DeliveryEvent;
 import dev.latchkey.delivery.messaging.DeliveryPublisher;
+import dev.latchkey.delivery.store.DeliveryLedger;
 import dev.latchkey.delivery.testing.DeliveryFixtures;
 import dev.latchkey.delivery.testing.DeliveryServers;
 import dev.latchkey.delivery.testing.DeliveryTestResource;
@@ -55,6 +58,9 @@ class SmsDeliveryTest {
 
     @Inject
     DeliveryFixtures fx;
+
+    @Inject
+    DeliveryLedger ledger;
 
     private String sid;
     private String token;
@@ -203,7 +209,30 @@ class SmsDeliveryTest {
         fx.awaitStatus(servers, e.eventId(), "sent");
         fx.awaitStatus(servers, e.eventId(), "duplicate");
         assertThat(twilio().requestsTo(to), hasSize(1));
-        assertThat(fx.statusNames(servers, e.eventId()), containsInAnyOrder("sent", "duplicate"));
+        // The copy that finds the first still calling Twilio looks again a moment later ("retrying").
+        assertThat(fx.statusNames(servers, e.eventId()).stream().filter(n -> !n.equals("retrying")).toList(),
+                containsInAnyOrder("sent", "duplicate"));
+    }
+
+    @Test
+    void anEventWhoseAttemptDiedDuringTheCallIsDeadLetteredNotDroppedNorSentTwice() {
+        ConnectionConfig c = fromConnection(Map.of());
+        String to = DeliveryFixtures.phone();
+        DeliveryEvent e = fx.codeEvent("client-x", c, to, "707070", "en", Duration.ofMinutes(5));
+        // What a process killed during its Twilio call leaves behind: the claim, and no outcome.
+        ledger.claim(new DeliveryLedger.Subject(e.eventId(), "client-x", c.name(), "sms"), 1, DeliveryLedger.CALLING,
+                null, Instant.now(), Duration.ofMinutes(10)).await().atMost(Duration.ofSeconds(5));
+        fx.send(servers.topics().sms(), e);
+
+        JsonNode retrying = fx.awaitStatus(servers, e.eventId(), "retrying");
+        assertThat(retrying.path("reason").asText(), containsString("another attempt is calling"));
+        // At the call timeout (4 s here) the outcome is declared unknown: to the DLQ, never a second message.
+        JsonNode failed = fx.awaitStatus(servers, e.eventId(), "failed");
+        assertThat(failed.path("reason").asText(), containsString("outcome unknown"));
+        assertThat(fx.awaitDeadLetter(servers, e.eventId()).header(DeliveryPublisher.DEAD_LETTER_REASON),
+                containsString("outcome unknown"));
+        assertThat(twilio().requestsTo(to), is(empty()));
+        assertThat(fx.statusNames(servers, e.eventId()), not(hasItem("duplicate")));
     }
 
     @Test

@@ -3,11 +3,14 @@ package dev.latchkey.delivery;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -103,6 +106,45 @@ class TwilioStatusCallbackTest {
         Mac mac = Mac.getInstance("HmacSHA1");
         mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
         return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aSignedCallbackSettlesAnAttemptThatDiedDuringTheCall() throws Exception {
+        String name = DeliveryFixtures.unique("sms");
+        String account = DeliveryFixtures.accountSid();
+        String token = DeliveryFixtures.secret();
+        ConnectionConfig c = fx.publish(DeliveryFixtures.sms(name, Map.of(),
+                fx.twilioMessagingService(name, account, token, "MG" + DeliveryFixtures.hex(16))));
+        DeliveryEvent e = fx.codeEvent("client-cb", c, DeliveryFixtures.phone(), "135790", "en",
+                Duration.ofMinutes(5));
+        // The process that claimed the event was killed after Twilio took the message, before it recorded the SID.
+        ledger.claim(new DeliveryLedger.Subject(e.eventId(), "client-cb", c.name(), "sms"), 1,
+                DeliveryLedger.CALLING, null, Instant.now(), Duration.ofMinutes(10)).await()
+                .atMost(Duration.ofSeconds(5));
+        Sent s = new Sent(e, account, token, "SM" + DeliveryFixtures.hex(16));
+        Map<String, String> params = callback(s, "sent", null);
+
+        // Signed with another token: still refused.
+        given().contentType(ContentType.URLENC).formParams(params)
+                .header("X-Twilio-Signature", sign(DeliveryFixtures.secret(), s.url(), params))
+                .when().post(s.path()).then().statusCode(403);
+        assertThat(ledger.find(e.eventId()).await().atMost(Duration.ofSeconds(5)).orElseThrow().state(),
+                equalTo("calling"));
+
+        given().contentType(ContentType.URLENC).formParams(params)
+                .header("X-Twilio-Signature", sign(token, s.url(), params))
+                .when().post(s.path()).then().statusCode(204);
+        JsonNode sent = fx.awaitStatus(servers, e.eventId(), "sent");
+        assertThat(sent.path("provider_id").asText(), equalTo(s.messageSid()));
+        DeliveryLedger.Record record = ledger.find(e.eventId()).await().atMost(Duration.ofSeconds(5)).orElseThrow();
+        assertThat(record.state(), equalTo("sent"));
+        assertThat(record.get("provider_id"), equalTo(s.messageSid()));
+
+        // Kafka redelivers the event to a live instance: a duplicate, no second message, nothing dead-lettered.
+        fx.send(servers.topics().sms(), e);
+        fx.awaitStatus(servers, e.eventId(), "duplicate");
+        assertThat(servers.twilio().requestsTo(e.recipient()), is(empty()));
+        assertThat(fx.deadLetters(servers, e.eventId()), is(empty()));
     }
 
     @Test

@@ -235,7 +235,7 @@ public class DeliveryService {
                 Claim claim = rated.claim().get();
                 return claim.won()
                         ? call(subject, event, attempt, TwilioSmsSender.PROVIDER, segments, trace, send)
-                        : alreadyHandled(subject, event, claim.existing().orElseThrow());
+                        : alreadyHandled(subject, event, attempt, claim.existing().orElseThrow());
             }
             SenderRateLimiter.Reservation reservation = rated.reservation();
             if (!reservation.granted()) {
@@ -285,7 +285,7 @@ public class DeliveryService {
         return ledger.claim(subject, attempt, DeliveryLedger.CALLING, null, now, recordTtl(event, now))
                 .chain(claim -> claim.won()
                         ? call(subject, event, attempt, provider, segments, trace, send)
-                        : alreadyHandled(subject, event, claim.existing().orElseThrow()));
+                        : alreadyHandled(subject, event, attempt, claim.existing().orElseThrow()));
     }
 
     private Uni<DeliveryOutcome> call(Subject subject, DeliveryEvent event, int attempt, String provider,
@@ -364,13 +364,30 @@ public class DeliveryService {
                 .replaceWith(new Failed(reason, provider, segments));
     }
 
-    private Uni<DeliveryOutcome> alreadyHandled(Subject subject, DeliveryEvent event, Record record) {
+    private Uni<DeliveryOutcome> alreadyHandled(Subject subject, DeliveryEvent event, int attempt, Record record) {
         Instant now = clock.instant();
-        if (DeliveryLedger.CALLING.equals(record.state())
-                && record.at().plus(config.ledger().callTimeout()).isBefore(now)) {
-            // The attempt that claimed it died while calling the provider: the message may or may not have gone.
-            return finishFailed(subject, event, record.get("provider"), null,
-                    "an earlier attempt stopped during the provider call; outcome unknown, not sent again", now);
+        if (DeliveryLedger.CALLING.equals(record.state())) {
+            Instant deadline = record.at().plus(config.ledger().callTimeout());
+            if (deadline.isBefore(now)) {
+                // The attempt that claimed it died while calling the provider, and no Twilio status callback said
+                // the message exists: it may or may not have gone. Not sent again; the DLQ says so.
+                return finishFailed(subject, event, record.get("provider"), null,
+                        "an earlier attempt stopped during the provider call; outcome unknown, not sent again", now);
+            }
+            // Another attempt is in the provider call (the record was redelivered while it ran, e.g. after a
+            // rebalance) or died in it (its process was killed). Look again later, sooner while the claim is young:
+            // a live call has ended by then and recorded its outcome; a dead one is settled by Twilio's status
+            // callback or, at the deadline, goes to the DLQ above. Acknowledging this copy as a duplicate instead
+            // would lose the event without a trace if the other attempt is dead.
+            Duration age = Duration.between(record.at(), now);
+            Instant recheck = now.plus(age.compareTo(config.retry().initialBackoff()) > 0
+                    ? age
+                    : config.retry().initialBackoff());
+            if (recheck.isAfter(deadline)) {
+                recheck = deadline.plusMillis(1);
+            }
+            return Uni.createFrom().item(new Retry("another attempt is calling the provider (claimed at "
+                    + record.at() + "); looking again", recheck, attempt, emptyToNull(record.get("provider"))));
         }
         return Uni.createFrom().item(new Duplicate(record.state(), emptyToNull(record.get("provider")),
                 emptyToNull(record.get("provider_id"))));

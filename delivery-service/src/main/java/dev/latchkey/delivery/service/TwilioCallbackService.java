@@ -65,11 +65,22 @@ public class TwilioCallbackService {
             return Uni.createFrom().item(Result.FORBIDDEN);
         }
         return ledger.find(eventId).map(record -> record
-                .filter(r -> sid.equals(r.get("provider_id")) && verified(url, params, signature, r)))
+                .filter(r -> (sid.equals(r.get("provider_id")) || unsettled(r))
+                        && verified(url, params, signature, r)))
                 // An unknown event or message: there is no token to check the signature with.
                 .chain(record -> record.isEmpty()
                         ? Uni.createFrom().item(Result.FORBIDDEN)
-                        : apply(eventId, record.get(), params).replaceWith(Result.ACCEPTED));
+                        : apply(eventId, record.get(), sid, params).replaceWith(Result.ACCEPTED));
+    }
+
+    /**
+     * A record whose attempt died during the Twilio call: no message id recorded. A callback signed with the
+     * connection's token for this event's URL can only come from a message created for this event, so it settles
+     * the record (see {@link #apply}).
+     */
+    private static boolean unsettled(DeliveryLedger.Record r) {
+        String providerId = r.get("provider_id");
+        return DeliveryLedger.CALLING.equals(r.state()) && (providerId == null || providerId.isEmpty());
     }
 
     private boolean verified(String url, Map<String, String> params, String signature, DeliveryLedger.Record r) {
@@ -92,10 +103,11 @@ public class TwilioCallbackService {
         }
     }
 
-    private Uni<Void> apply(String eventId, DeliveryLedger.Record r, Map<String, String> params) {
+    private Uni<Void> apply(String eventId, DeliveryLedger.Record r, String sid, Map<String, String> params) {
         String status = params.getOrDefault("MessageStatus", params.get("SmsStatus"));
         String error = params.get("ErrorCode");
-        Uni<Void> recorded = ledger.providerStatus(eventId, status, error, clock.instant());
+        Uni<Void> recorded = (unsettled(r) ? settle(eventId, r, sid) : Uni.createFrom().voidItem())
+                .chain(() -> ledger.providerStatus(eventId, status, error, clock.instant()));
         String published = switch (status == null ? "" : status) {
             case "delivered" -> "delivered";
             case "undelivered", "failed" -> "failed";
@@ -111,6 +123,22 @@ public class TwilioCallbackService {
                 ConnectionConfig.SMS, published, TwilioSmsSender.PROVIDER, params.get("MessageSid"), reason, null,
                 r.attempt(), clock.instant());
         return recorded.chain(() -> publisher.status(s, Context.current()));
+    }
+
+    /**
+     * The attempt that created this message died before recording it: record it {@code sent} now and say so on the
+     * status topic, so that a redelivery of the event is a duplicate instead of going to the DLQ as unknown.
+     */
+    private Uni<Void> settle(String eventId, DeliveryLedger.Record r, String sid) {
+        return ledger.sentIfCalling(eventId, TwilioSmsSender.PROVIDER, sid, clock.instant()).chain(settled -> {
+            if (!settled) {
+                return Uni.createFrom().voidItem();
+            }
+            LOG.infof("event %s: Twilio's status callback settled an attempt that stopped during its call", eventId);
+            return publisher.status(new DeliveryStatus(eventId, emptyToNull(r.get("client")),
+                    emptyToNull(r.get("connection")), ConnectionConfig.SMS, "sent", TwilioSmsSender.PROVIDER, sid,
+                    "recorded from Twilio's status callback", null, r.attempt(), clock.instant()), Context.current());
+        });
     }
 
     private static String emptyToNull(String s) {

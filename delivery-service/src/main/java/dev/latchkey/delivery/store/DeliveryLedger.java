@@ -80,6 +80,15 @@ public class DeliveryLedger {
             return 1
             """);
 
+    /** {@code sent} with the message id, only while the record is still {@code calling}. */
+    private static final RedisScript SENT_IF_CALLING = new RedisScript("""
+            if redis.call('HGET', KEYS[1], 'state') ~= 'calling' then
+              return 0
+            end
+            redis.call('HSET', KEYS[1], 'state', 'sent', 'at', ARGV[1], 'provider', ARGV[2], 'provider_id', ARGV[3])
+            return 1
+            """);
+
     private final ReactiveRedisDataSource redis;
 
     public DeliveryLedger(ReactiveRedisDataSource redis) {
@@ -178,6 +187,17 @@ public class DeliveryLedger {
     public Uni<Optional<Record>> find(String eventId) {
         return redis.hash(String.class).hgetall(key(eventId))
                 .map(m -> m == null || m.isEmpty() ? Optional.<Record>empty() : Optional.of(new Record(m)));
+    }
+
+    /**
+     * Marks a record {@code sent} whose attempt never recorded its outcome (its process died during the provider
+     * call), now that the provider showed the message exists. Keeps the TTL.
+     *
+     * @return whether the record was still {@code calling} and is now {@code sent}
+     */
+    public Uni<Boolean> sentIfCalling(String eventId, String provider, String providerId, Instant now) {
+        return SENT_IF_CALLING.run(redis, List.of(key(eventId)), Long.toString(now.toEpochMilli()), provider,
+                providerId).map(r -> r.toInteger() == 1);
     }
 
     /** Records what the provider later said about the message (delivered, undelivered, ...). Keeps the TTL. */

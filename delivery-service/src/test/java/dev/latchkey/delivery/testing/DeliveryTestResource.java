@@ -62,6 +62,8 @@ public class DeliveryTestResource implements QuarkusTestResourceLifecycleManager
                 Map.entry("latchkey.delivery.retry.initial-backoff", "300ms"),
                 Map.entry("latchkey.delivery.retry.max-backoff", "1s"),
                 Map.entry("latchkey.delivery.retry.max-attempts", "4"),
+                // A claim left "calling" is declared dead after this (2 minutes in service).
+                Map.entry("latchkey.delivery.ledger.call-timeout", "4s"),
                 Map.entry("quarkus.mailer.host", "127.0.0.1"),
                 Map.entry("quarkus.mailer.port", Integer.toString(servers.smtp().port())));
     }
