@@ -69,7 +69,8 @@ class TwilioStatusCallbackTest {
         }
     }
 
-    private Sent sendOne() {
+    /** A connection of its own and an event for it, not sent yet; the message SID is made up. */
+    private Sent unsent() {
         String name = DeliveryFixtures.unique("sms");
         String account = DeliveryFixtures.accountSid();
         String token = DeliveryFixtures.secret();
@@ -77,10 +78,16 @@ class TwilioStatusCallbackTest {
                 fx.twilioMessagingService(name, account, token, "MG" + DeliveryFixtures.hex(16))));
         DeliveryEvent e = fx.codeEvent("client-cb", c, DeliveryFixtures.phone(), "246810", "en",
                 Duration.ofMinutes(5));
+        return new Sent(e, account, token, "SM" + DeliveryFixtures.hex(16));
+    }
+
+    private Sent sendOne() {
+        Sent unsent = unsent();
+        DeliveryEvent e = unsent.event();
         fx.send(servers.topics().sms(), e);
         JsonNode sent = fx.awaitStatus(servers, e.eventId(), "sent");
         String callback = servers.twilio().messagesTo(e.recipient()).get(0).field("StatusCallback");
-        Sent s = new Sent(e, account, token, sent.path("provider_id").asText());
+        Sent s = new Sent(e, unsent.accountSid(), unsent.token(), sent.path("provider_id").asText());
         assertThat(callback, equalTo(s.url()));
         return s;
     }
@@ -110,18 +117,13 @@ class TwilioStatusCallbackTest {
 
     @Test
     void aSignedCallbackSettlesAnAttemptThatDiedDuringTheCall() throws Exception {
-        String name = DeliveryFixtures.unique("sms");
-        String account = DeliveryFixtures.accountSid();
-        String token = DeliveryFixtures.secret();
-        ConnectionConfig c = fx.publish(DeliveryFixtures.sms(name, Map.of(),
-                fx.twilioMessagingService(name, account, token, "MG" + DeliveryFixtures.hex(16))));
-        DeliveryEvent e = fx.codeEvent("client-cb", c, DeliveryFixtures.phone(), "135790", "en",
-                Duration.ofMinutes(5));
+        Sent s = unsent();
+        DeliveryEvent e = s.event();
+        String token = s.token();
         // The process that claimed the event was killed after Twilio took the message, before it recorded the SID.
-        ledger.claim(new DeliveryLedger.Subject(e.eventId(), "client-cb", c.name(), "sms"), 1,
+        ledger.claim(new DeliveryLedger.Subject(e.eventId(), "client-cb", e.connection(), "sms"), 1,
                 DeliveryLedger.CALLING, null, Instant.now(), Duration.ofMinutes(10)).await()
                 .atMost(Duration.ofSeconds(5));
-        Sent s = new Sent(e, account, token, "SM" + DeliveryFixtures.hex(16));
         Map<String, String> params = callback(s, "sent", null);
 
         // Signed with another token: still refused.
