@@ -18,7 +18,10 @@ public interface TokenConfig {
     /** The signing keys (kept in PostgreSQL, private parts encrypted with the platform key). */
     Keys keys();
 
-    /** How long a code from {@code /passwordless/verify_redirect} can be exchanged at {@code /oauth/token}. */
+    /**
+     * How long a code from {@code /passwordless/verify_redirect} can be exchanged at {@code /oauth/token}; an exchanged
+     * code is remembered as long again, so that a replay revokes the refresh tokens it issued.
+     */
     @WithDefault("60s")
     Duration authorizationCodeTtl();
 

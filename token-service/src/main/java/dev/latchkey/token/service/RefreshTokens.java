@@ -46,8 +46,12 @@ public class RefreshTokens {
     public record Use(RefreshTokenEntity used, String replacement) {
     }
 
-    /** Starts a family: returns the token to hand out. */
-    public Uni<String> issue(ClientConfig client, String userId, String scope, String audience) {
+    /** A new refresh token (to hand out) and the family it starts. */
+    public record Issued(String token, UUID family) {
+    }
+
+    /** Starts a family. */
+    public Uni<Issued> issue(ClientConfig client, String userId, String scope, String audience) {
         Instant now = clock.instant();
         String token = newToken();
         RefreshTokenEntity e = new RefreshTokenEntity();
@@ -60,7 +64,13 @@ public class RefreshTokens {
         e.audience = audience;
         e.createdAt = now;
         e.expiresAt = now.plusSeconds(settings(client).absoluteTtlSeconds());
-        return Panache.withTransaction(() -> repository.persist(e)).replaceWith(token);
+        return Panache.withTransaction(() -> repository.persist(e)).replaceWith(new Issued(token, e.familyId));
+    }
+
+    /** Revokes every token of a family (those it rotated into included); answers how many were still live. */
+    public Uni<Integer> revokeFamily(UUID family) {
+        Instant now = clock.instant();
+        return Panache.withTransaction(() -> repository.revokeFamily(family, now));
     }
 
     /** Accepts a presented token for {@code client}, rotating it when the client rotates; 403 otherwise. */

@@ -111,10 +111,10 @@ public class TokenIssuer {
         access.put("azp", g.client().clientId());
         String accessAlg = g.api() == null ? SigningKey.RS256 : g.api().signingAlg();
 
-        Uni<String> refresh = !g.scopes().contains(Scopes.OFFLINE_ACCESS)
+        Uni<RefreshTokens.Issued> refresh = !g.scopes().contains(Scopes.OFFLINE_ACCESS)
                 ? Uni.createFrom().nullItem()
                 : g.refreshToken().replacement() != null
-                        ? Uni.createFrom().item(g.refreshToken().replacement())
+                        ? Uni.createFrom().item(new RefreshTokens.Issued(g.refreshToken().replacement(), null))
                         : g.refreshToken().create() && g.client().grantEnabled(Grants.REFRESH_TOKEN)
                                 ? refreshTokens.issue(g.client(), g.user().userId, scope,
                                         g.api() == null ? null : g.api().identifier())
@@ -124,9 +124,12 @@ public class TokenIssuer {
             Uni<String> id = openid
                     ? minter.sign(SigningKey.RS256, idClaims(g, now, accessToken))
                     : Uni.createFrom().nullItem();
-            return id.chain(idToken -> refresh.map(refreshToken -> {
+            return id.chain(idToken -> refresh.map(issued -> {
                 metrics.counter("latchkey.tokens.issued", "grant", g.grantType()).increment();
-                return new TokenResponse(accessToken, idToken, refreshToken, scope, accessTtl, "Bearer");
+                return issued == null
+                        ? new TokenResponse(accessToken, idToken, null, scope, accessTtl, "Bearer", null)
+                        : new TokenResponse(accessToken, idToken, issued.token(), scope, accessTtl, "Bearer",
+                                issued.family());
             }));
         });
     }
@@ -147,7 +150,7 @@ public class TokenIssuer {
         access.put("gty", "client-credentials");
         return minter.sign(api.signingAlg(), access).map(token -> {
             metrics.counter("latchkey.tokens.issued", "grant", Grants.CLIENT_CREDENTIALS).increment();
-            return new TokenResponse(token, null, null, scope, ttl, "Bearer");
+            return new TokenResponse(token, null, null, scope, ttl, "Bearer", null);
         });
     }
 

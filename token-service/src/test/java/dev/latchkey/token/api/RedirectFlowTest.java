@@ -47,11 +47,11 @@ class RedirectFlowTest {
     @Inject
     Fixtures fx;
 
-    private static RequestSpecification noRedirects() {
+    static RequestSpecification noRedirects() {
         return given().redirects().follow(false);
     }
 
-    private static Map<String, String> params(String encoded) {
+    static Map<String, String> params(String encoded) {
         Map<String, String> m = new HashMap<>();
         for (String pair : encoded.split("&")) {
             int eq = pair.indexOf('=');
@@ -60,7 +60,7 @@ class RedirectFlowTest {
         return m;
     }
 
-    private static String challenge(String verifier) throws Exception {
+    static String challenge(String verifier) throws Exception {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(
                 MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
     }
@@ -271,7 +271,7 @@ class RedirectFlowTest {
         assertFalse(html.contains("<script>x</script>"), html);
     }
 
-    private static Response exchange(ClientConfig client, String code, String redirectUri, String verifier) {
+    static Response exchange(ClientConfig client, String code, String redirectUri, String verifier) {
         return given().contentType(ContentType.URLENC).formParam("grant_type", "authorization_code")
                 .formParam("client_id", client.clientId()).formParam("code", code)
                 .formParam("redirect_uri", redirectUri).formParam("code_verifier", verifier).post("/oauth/token");

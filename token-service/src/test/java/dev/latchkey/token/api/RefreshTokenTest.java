@@ -40,7 +40,7 @@ class RefreshTokenTest {
                 .statusCode(200).body("refresh_token", notNullValue()).extract().path("refresh_token");
     }
 
-    private static Response refresh(ClientConfig client, String token) {
+    static Response refresh(ClientConfig client, String token) {
         return given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
                 .formParam("client_id", client.clientId()).formParam("refresh_token", token).post("/oauth/token");
     }
