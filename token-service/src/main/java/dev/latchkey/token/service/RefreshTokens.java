@@ -26,6 +26,17 @@ import dev.latchkey.token.store.RefreshTokenRepository;
  * Opaque refresh tokens (256 random bits), kept only as SHA-256. Rotating clients get a new token on every use;
  * presenting a token that was already rotated (after the client's reuse interval) is taken as theft and revokes its
  * whole family (Auth0, OWASP ASVS 10.4.5). A family ends at its absolute lifetime whatever the rotations.
+ * <p>
+ * A family is dead as soon as one of its rows is revoked, and every use checks that in the statement that finds and
+ * locks the presented token. Revoking marks each row of the family, but under READ COMMITTED its UPDATE only sees
+ * the rows committed when it started: a rotation that had already locked a token of the family makes the UPDATE wait,
+ * then commits its new token, which the UPDATE never sees and leaves unmarked. That token is still refused, because
+ * its family has revoked rows (a revocation marks every row it sees, the family's first one at least, and marks are
+ * never removed), and under READ COMMITTED each statement sees what was committed before it started, on any pod. So
+ * once a revocation has committed no token of the family is accepted, with no lock and no round trip more than the
+ * rotation had (a family row locked by every use and every revocation would do too, at the price of a second lock
+ * and an order to keep between the two); a rotation that read the family before that commit is simply ordered
+ * before the revocation.
  */
 @ApplicationScoped
 public class RefreshTokens {
@@ -67,7 +78,11 @@ public class RefreshTokens {
         return Panache.withTransaction(() -> repository.persist(e)).replaceWith(new Issued(token, e.familyId));
     }
 
-    /** Revokes every token of a family (those it rotated into included); answers how many were still live. */
+    /**
+     * Revokes a family: every token of it, those it rotated into included, is refused once this has committed (a token
+     * a concurrent rotation adds may stay unmarked, but its family check refuses it; see the class comment). Answers
+     * how many rows were marked.
+     */
     public Uni<Integer> revokeFamily(UUID family) {
         Instant now = clock.instant();
         return Panache.withTransaction(() -> repository.revokeFamily(family, now));
@@ -82,6 +97,8 @@ public class RefreshTokens {
         ClientConfig.RefreshTokenSettings settings = settings(client);
         String replacement = settings.rotating() ? newToken() : null;
         return Panache.withTransaction(() -> repository.findForUpdate(hash(presented)).chain(t -> {
+            // Null too when the family has a revoked row. revokedAt is still checked: a revocation that held this row
+            // while the lookup waited for it is seen on the row, not by the family check, which ran before it.
             if (t == null || !t.clientId.equals(client.clientId()) || t.revokedAt != null
                     || !t.expiresAt.isAfter(now)) {
                 return Uni.createFrom().failure(AuthError.invalidGrant(INVALID));

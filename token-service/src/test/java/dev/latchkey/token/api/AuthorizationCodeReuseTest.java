@@ -41,6 +41,7 @@ import io.smallrye.mutiny.Uni;
 import dev.latchkey.common.config.ClientConfig;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.token.Fixtures;
+import dev.latchkey.token.HeldRotation;
 import dev.latchkey.token.Jwts;
 import dev.latchkey.token.store.AuthorizationCodes;
 
@@ -190,6 +191,35 @@ class AuthorizationCodeReuseTest {
         exchange(l, code).then().statusCode(403).body("error", equalTo("invalid_grant"));
         RefreshTokenTest.refresh(l.client(), refreshToken).then().statusCode(403)
                 .body("error", equalTo("invalid_grant"));
+    }
+
+    /**
+     * The code is presented again while the refresh token its exchange issued is being rotated, and the revocation
+     * waits for that rotation's row lock: the token the rotation issued must not outlive the revocation.
+     */
+    @Test
+    void aReplayWhileTheFamilyRotatesAlsoKillsTheRotatedToken() throws Exception {
+        Login l = login();
+        String code = authorizationCode(l);
+        String first = exchange(l, code).then().statusCode(200).extract().path("refresh_token");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest replay = HttpRequest.newBuilder(tokenEndpoint)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form("grant_type", "authorization_code", "client_id",
+                        l.client().clientId(), "code", code, "redirect_uri", Fixtures.REDIRECT, "code_verifier",
+                        l.verifier())))
+                .build();
+        CompletableFuture<HttpResponse<String>> replayed = HeldRotation.install(db, first,
+                () -> http.sendAsync(replay, HttpResponse.BodyHandlers.ofString()));
+
+        String rotated = RefreshTokenTest.refresh(l.client(), first).then().statusCode(200)
+                .body("refresh_token", notNullValue()).extract().path("refresh_token");
+        HttpResponse<String> refused = replayed.join();
+        assertEquals(403, refused.statusCode(), refused::body);
+        assertEquals("invalid_grant", JsonPath.from(refused.body()).getString("error"));
+
+        RefreshTokenTest.refresh(l.client(), rotated).then().statusCode(403).body("error", equalTo("invalid_grant"));
+        RefreshTokenTest.refresh(l.client(), first).then().statusCode(403).body("error", equalTo("invalid_grant"));
     }
 
     private int refreshTokens(String userId, boolean liveOnly) throws Exception {
