@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -25,6 +26,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
+import dev.latchkey.common.auth.AuthConfig;
+import dev.latchkey.common.auth.ManagementScopes;
 import dev.latchkey.common.config.ClientConfig;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.token.Fixtures;
@@ -46,6 +49,8 @@ class CrossOriginLoginTest {
     Fixtures fx;
     @Inject
     RedisDataSource redis;
+    @Inject
+    AuthConfig auth;
 
     static Response authenticate(String origin, ClientConfig client, ConnectionConfig connection, String username,
             String otp) {
@@ -241,6 +246,46 @@ class CrossOriginLoginTest {
         assertEquals("access_denied", query(authorize(client, "made-up-" + Fixtures.secret(), Map.of(
                 "response_type", "token id_token", "redirect_uri", Fixtures.REDIRECT, "nonce", "n")),
                 Fixtures.REDIRECT + "#").get("error"));
+    }
+
+    @Test
+    void aBlockedUserGetsNoTicketAndATicketTakenBeforeTheBlockIsRefused() throws Exception {
+        ConnectionConfig email = fx.email();
+        ClientConfig client = fx.originClient(APP, email.name());
+        String address = Fixtures.emailAddress();
+        String code = Fixtures.code();
+        fx.issue(client, email, address, code);
+        String first = authenticate(APP, client, email, address, code).then().statusCode(200).extract()
+                .path("login_ticket");
+        String userId = Jwts.verify(query(authorize(client, first, Map.of("response_type", "token id_token",
+                "redirect_uri", Fixtures.REDIRECT, "nonce", "n")), Fixtures.REDIRECT + "#").get("id_token"))
+                .getSubject();
+        String code2 = Fixtures.code();
+        fx.issue(client, email, address, code2);
+        String second = authenticate(APP, client, email, address, code2).then().statusCode(200).extract()
+                .path("login_ticket");
+
+        given().auth().oauth2(managementToken(ManagementScopes.UPDATE_USERS)).contentType(ContentType.JSON)
+                .body(Map.of("blocked", true)).patch("/internal/users/" + userId).then().statusCode(200);
+
+        Map<String, String> refused = query(authorize(client, second, Map.of("response_type", "token id_token",
+                "redirect_uri", Fixtures.REDIRECT, "nonce", "n")), Fixtures.REDIRECT + "#");
+        assertEquals("access_denied", refused.get("error"));
+        assertNull(refused.get("id_token"));
+        String code3 = Fixtures.code();
+        fx.issue(client, email, address, code3);
+        authenticate(APP, client, email, address, code3).then().statusCode(401)
+                .body("error", equalTo("unauthorized")).body("error_description", equalTo("user is blocked"));
+    }
+
+    private String managementToken(String... scopes) {
+        String secret = Fixtures.secret();
+        ClientConfig m2m = fx.client(secret, List.of(), List.of(Grants.CLIENT_CREDENTIALS), null,
+                Map.of(auth.managementApiAudience(), List.of(scopes)));
+        return given().contentType(ContentType.URLENC).formParam("grant_type", "client_credentials")
+                .formParam("client_id", m2m.clientId()).formParam("client_secret", secret)
+                .formParam("audience", auth.managementApiAudience()).post("/oauth/token").then().statusCode(200)
+                .extract().path("access_token");
     }
 
     private static void await(java.util.concurrent.Callable<Boolean> condition) {
