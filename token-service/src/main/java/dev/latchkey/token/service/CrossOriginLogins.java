@@ -111,8 +111,11 @@ public class CrossOriginLogins {
         }).chain(t -> passwordless.authorize(client, p, redirectUri, () -> {
             if (t == null || !t.clientId().equals(client.clientId()) || !t.origin().equals(origin(redirectUri))) {
                 if (t != null) {
-                    LOG.infof("login ticket of client %s refused at /authorize of client %s", t.clientId(),
-                            client.clientId());
+                    // Spent by someone else's /authorize, or sent towards another origin: worth seeing.
+                    LOG.infof("login ticket of client %s refused at /authorize of client %s (%s)", t.clientId(),
+                            client.clientId(), t.clientId().equals(client.clientId())
+                                    ? "other origin"
+                                    : "other client");
                 }
                 throw AuthError.accessDenied(INVALID_TICKET);
             }
