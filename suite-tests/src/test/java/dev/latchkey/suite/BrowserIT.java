@@ -14,10 +14,12 @@ import org.junit.jupiter.api.Test;
 import dev.latchkey.common.testing.ExternalProcess;
 
 /**
- * Real browsers on the one origin: headless Chromium (Debian's {@code chromium}) driven by playwright-core from
+ * Real browsers, on the one origin and from an app's own origin: headless Chromium (Debian's {@code chromium}) driven by playwright-core from
  * {@code src/test/browser} ({@code npm ci} from the committed lock file when node_modules is missing). The real
- * auth0-js v9 from npm logs in with passwordlessStart/passwordlessVerify by email and by SMS; the hosted login page is
- * used as a person would, with screenshots in {@code target/}.
+ * auth0-js v9 from npm logs in with passwordlessStart/passwordlessVerify by email and by SMS, and from a page on another
+ * site ({@code localhost} against {@code 127.0.0.1}) with passwordlessLogin (cross-origin authentication) and
+ * passwordlessVerify; an origin the client does not list is refused. The hosted login page is used as a person would,
+ * with screenshots in {@code target/}.
  */
 class BrowserIT {
 
@@ -59,6 +61,53 @@ class BrowserIT {
     }
 
     @Test
+    void auth0JsPasswordlessLoginFromTheAppsOwnOriginByEmail() throws Exception {
+        ExternalProcess.Result r = run(new ProcessBuilder("node", "auth0js-cross-origin.mjs"),
+                Map.of("FLOW", "login", "CONNECTION", suite.emailConnection, "STRATEGY", "email", "RECIPIENT",
+                        Suite.email()),
+                120);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("\"ok\":true") && r.output().contains("\"has_access_token\":true"),
+                r.output());
+        assertTrue(r.output().contains("\"co_authenticate\":true") && r.output().contains("\"login_ticket\":true"),
+                "went through /co/authenticate and /authorize?login_ticket=: " + r.output());
+        assertTrue(r.output().contains("\"app_origin\":\"" + suite.appOrigin + "\""), r.output());
+    }
+
+    @Test
+    void auth0JsPasswordlessLoginFromTheAppsOwnOriginBySms() throws Exception {
+        String phone = Suite.phone();
+        ExternalProcess.Result r = run(new ProcessBuilder("node", "auth0js-cross-origin.mjs"),
+                Map.of("FLOW", "login", "CONNECTION", suite.smsConnection, "STRATEGY", "sms", "RECIPIENT", phone),
+                120);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("\"ok\":true") && r.output().contains(phone), r.output());
+        assertTrue(r.output().contains("\"login_ticket\":true"), r.output());
+    }
+
+    @Test
+    void auth0JsPasswordlessVerifyFromTheAppsOwnOrigin() throws Exception {
+        ExternalProcess.Result r = run(new ProcessBuilder("node", "auth0js-cross-origin.mjs"),
+                Map.of("FLOW", "verify", "CONNECTION", suite.emailConnection, "STRATEGY", "email", "RECIPIENT",
+                        Suite.email()),
+                120);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("\"ok\":true") && r.output().contains("\"has_access_token\":true"),
+                r.output());
+    }
+
+    @Test
+    void anOriginTheClientDoesNotListIsRefused() throws Exception {
+        ExternalProcess.Result r = run(new ProcessBuilder("node", "auth0js-cross-origin.mjs"),
+                Map.of("FLOW", "refused", "CONNECTION", suite.emailConnection, "STRATEGY", "email", "RECIPIENT",
+                        Suite.email()),
+                120);
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("\"allowOrigin\":null") && r.output().contains("\"sent\":false"),
+                r.output());
+    }
+
+    @Test
     void hostedLoginPageWithThePhone() throws Exception {
         String phone = Suite.phone();
         Path shots = Path.of("target").toAbsolutePath();
@@ -79,6 +128,7 @@ class BrowserIT {
             pb.environment().put("ORIGIN", suite.origin);
             pb.environment().put("CLIENT_ID", suite.clientId);
             pb.environment().put("WWW", suite.work.resolve("www").toString());
+            pb.environment().put("APP_ORIGIN", suite.appOrigin);
         }
         pb.environment().put("CHROMIUM", CHROMIUM);
         return ExternalProcess.run(pb, timeoutSeconds);

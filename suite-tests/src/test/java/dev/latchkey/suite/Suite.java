@@ -42,6 +42,11 @@ public final class Suite {
     public final Map<String, Integer> ports = new LinkedHashMap<>();
     public final int originPort;
     public final String origin;
+    /**
+     * An app's own origin, another site than {@link #origin} ({@code localhost} against {@code 127.0.0.1}): the
+     * browser tests serve their app pages there. The suite's client allows it and its {@code /callback.html}.
+     */
+    public final String appOrigin;
     public final String managementId = "suite-mgmt-" + RUN;
     /** Receives the services' traces (OTLP/HTTP), as a collector in a cluster would. */
     final TraceCollector traces;
@@ -62,6 +67,7 @@ public final class Suite {
         }
         originPort = portFree(8080) ? 8080 : freePort();
         origin = "http://127.0.0.1:" + originPort;
+        appOrigin = "http://localhost:" + freePort();
     }
 
     /** The running suite; the first call starts it (about 20-40 s on two cores). */
@@ -102,8 +108,9 @@ public final class Suite {
         client.put("name", "Suite app " + RUN);
         client.put("app_type", "spa");
         client.put("token_endpoint_auth_method", "none");
-        client.put("callbacks", List.of(origin + "/demo/callback", origin + "/suite/callback.html"));
-        client.put("allowed_origins", List.of(origin));
+        client.put("callbacks", List.of(origin + "/demo/callback", origin + "/suite/callback.html",
+                appOrigin + "/callback.html"));
+        client.put("allowed_origins", List.of(origin, appOrigin));
         client.put("connections", List.of(smsConnection, emailConnection));
         client.put("grant_types", List.of("authorization_code", "implicit",
                 "http://auth0.com/oauth/grant-type/passwordless/otp"));

@@ -107,6 +107,15 @@ public class Fixtures {
                 Grants.IMPLICIT, Grants.REFRESH_TOKEN), null, null);
     }
 
+    /** A public client with every user grant, whose pages on {@code origin} may call it cross-origin. */
+    public ClientConfig originClient(String origin, String... connections) {
+        return publish(new ClientConfig(unique("client"), "Test app", "spa", null,
+                List.of(REDIRECT, REDIRECT + "/other", "https://elsewhere.example.net/callback"), List.of(origin),
+                List.of(connections), List.of(Grants.PASSWORDLESS_OTP, Grants.AUTHORIZATION_CODE, Grants.IMPLICIT,
+                        Grants.REFRESH_TOKEN),
+                null, null, null, null));
+    }
+
     /** A new six-digit code. */
     public static String code() {
         return String.format("%06d", RANDOM.nextInt(1_000_000));

@@ -1,6 +1,8 @@
 package dev.latchkey.common.config;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,6 +87,11 @@ public class ConfigView {
 
     public Optional<ClientConfig> client(String clientId) {
         return clientId == null ? Optional.empty() : Optional.ofNullable(clients.get(clientId));
+    }
+
+    /** Every client known now (a live, read-only view). */
+    public Collection<ClientConfig> clients() {
+        return Collections.unmodifiableCollection(clients.values());
     }
 
     public Optional<ConnectionConfig> connection(String name) {

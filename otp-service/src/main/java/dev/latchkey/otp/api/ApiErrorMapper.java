@@ -26,6 +26,7 @@ public class ApiErrorMapper {
             case UNAVAILABLE -> 503;
             case TOO_LARGE -> 413;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case ORIGIN_NOT_ALLOWED -> 403;
             default -> 400;
         };
         if (status >= 500) {

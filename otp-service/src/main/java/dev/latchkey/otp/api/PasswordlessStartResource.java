@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RequestBody;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.latchkey.common.cors.CrossOriginRequests;
 import dev.latchkey.otp.service.CodeIssuer;
 import dev.latchkey.otp.service.StartCommand;
 import dev.latchkey.otp.service.StartFailure;
@@ -28,10 +29,12 @@ public class PasswordlessStartResource {
 
     private final CodeIssuer issuer;
     private final StartRequestReader reader;
+    private final CrossOriginRequests origins;
 
-    public PasswordlessStartResource(CodeIssuer issuer, StartRequestReader reader) {
+    public PasswordlessStartResource(CodeIssuer issuer, StartRequestReader reader, CrossOriginRequests origins) {
         this.issuer = issuer;
         this.reader = reader;
+        this.origins = origins;
     }
 
     @POST
@@ -50,6 +53,9 @@ public class PasswordlessStartResource {
         StartRequestReader.Body b = reader.read(body.available() && body.buffer() != null
                 ? body.buffer().getBytes()
                 : null);
+        if (!origins.admit(context, b.clientId())) {
+            throw new StartFailure(Reason.ORIGIN_NOT_ALLOWED, "This origin is not in the client's allowed_origins.");
+        }
         var command = new StartCommand(b.clientId(), b.clientSecret(), b.connection(), b.phoneNumber(), b.email(),
                 b.send(), b.authParams(),
                 requestLanguage != null && !requestLanguage.isBlank() ? requestLanguage : acceptLanguage,

@@ -24,7 +24,9 @@ public class StartFailure extends RuntimeException {
         /** The request body is larger than the service reads. */
         TOO_LARGE("bad.request"),
         /** The body is not JSON. */
-        UNSUPPORTED_MEDIA_TYPE("bad.request");
+        UNSUPPORTED_MEDIA_TYPE("bad.request"),
+        /** A cross-origin request from an origin the client does not list in {@code allowed_origins}. */
+        ORIGIN_NOT_ALLOWED("access_denied");
 
         private final String code;
 

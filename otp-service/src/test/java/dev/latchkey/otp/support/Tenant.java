@@ -66,10 +66,15 @@ public final class Tenant implements AutoCloseable {
 
     /** A client; confidential when {@code secret} is given. */
     public ClientConfig client(String secret, ConnectionConfig... connections) {
+        return client(secret, List.of(), connections);
+    }
+
+    /** A client whose pages on {@code allowedOrigins} may call it cross-origin. */
+    public ClientConfig client(String secret, List<String> allowedOrigins, ConnectionConfig... connections) {
         var c = new ClientConfig(unique("client"), "Test app", secret == null ? "spa" : "regular_web",
                 secret == null ? null : ClientSecrets.sha256(secret), List.of("https://app.example.test/callback"),
-                List.of(), java.util.Arrays.stream(connections).map(ConnectionConfig::name).toList(), List.of(), null,
-                null, null);
+                allowedOrigins, java.util.Arrays.stream(connections).map(ConnectionConfig::name).toList(), List.of(),
+                null, null, null);
         publisher.client(c);
         Awaitility.await("client " + c.clientId() + " in the view").atMost(Duration.ofSeconds(20))
                 .until(() -> view.client(c.clientId()).isPresent());

@@ -23,15 +23,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
+import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.token.config.LoginConfig;
 import dev.latchkey.token.service.AuthorizeRequests;
 import dev.latchkey.token.service.AuthorizeRequests.LoginPage;
 import dev.latchkey.token.service.AuthorizeRequests.Refused;
+import dev.latchkey.token.service.CrossOriginLogins;
 import dev.latchkey.token.service.LoginMessages;
 import dev.latchkey.token.service.PasswordlessService.ErrorPage;
 import dev.latchkey.token.service.PasswordlessService.FormPost;
+import dev.latchkey.token.service.PasswordlessService.Outcome;
 import dev.latchkey.token.service.PasswordlessService.Redirect;
 
 /**
@@ -67,10 +70,15 @@ public class AuthorizeResource {
     private final ObjectMapper mapper;
     private final Template login;
     private final Template errorPage;
+    private final Template formPost;
+    private final CrossOriginLogins logins;
 
     public AuthorizeResource(AuthorizeRequests requests, LoginConfig config, ObjectMapper mapper,
-            @Location("login.html") Template login, @Location("error.html") Template errorPage) {
+            @Location("login.html") Template login, @Location("error.html") Template errorPage,
+            @Location("form-post.html") Template formPost, CrossOriginLogins logins) {
         this.requests = requests;
+        this.formPost = formPost;
+        this.logins = logins;
         this.config = config;
         this.mapper = mapper;
         this.login = login;
@@ -81,9 +89,14 @@ public class AuthorizeResource {
     public record Country(String iso, String dial, String name) {
     }
 
+    /**
+     * The login page; or, with {@code login_ticket} from {@code POST /co/authenticate} (auth0.js
+     * {@code passwordlessLogin}), no page: the ticket is taken and the authorization completed at once.
+     */
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response authorize(@Context UriInfo uri, @HeaderParam(HttpHeaders.ACCEPT_LANGUAGE) String acceptLanguage) {
+    public Uni<Response> authorize(@Context UriInfo uri,
+            @HeaderParam(HttpHeaders.ACCEPT_LANGUAGE) String acceptLanguage) {
         Map<String, String> q = new HashMap<>();
         uri.getQueryParameters().forEach((k, v) -> {
             if (!v.isEmpty()) {
@@ -91,14 +104,21 @@ public class AuthorizeResource {
             }
         });
         return switch (requests.check(q)) {
-            case Refused r -> switch (r.outcome()) {
-                case Redirect d -> Response.status(Response.Status.FOUND).location(URI.create(d.location()))
-                        .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
-                case ErrorPage e -> page(e.status(), errorPage.data("error", e.error())
-                        .data("description", e.description()).render(), null);
-                case FormPost f -> throw new IllegalStateException("not produced by AuthorizeRequests");
-            };
-            case LoginPage p -> loginPage(p, q, acceptLanguage);
+            case Refused r -> Uni.createFrom().item(outcome(r.outcome()));
+            case LoginPage p -> q.get("login_ticket") == null
+                    ? Uni.createFrom().item(loginPage(p, q, acceptLanguage))
+                    : logins.authorize(p.client(), p.authParams(), q.get("login_ticket")).map(this::outcome);
+        };
+    }
+
+    private Response outcome(Outcome outcome) {
+        return switch (outcome) {
+            case Redirect d -> Response.status(Response.Status.FOUND).location(URI.create(d.location()))
+                    .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+            case ErrorPage e -> page(e.status(), errorPage.data("error", e.error())
+                    .data("description", e.description()).render(), null);
+            case FormPost f -> PasswordlessResource.html(200,
+                    formPost.data("action", f.action()).data("fields", f.fields()).render());
         };
     }
 

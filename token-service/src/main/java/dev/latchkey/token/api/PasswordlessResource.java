@@ -21,8 +21,9 @@ import jakarta.ws.rs.core.UriInfo;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
+import dev.latchkey.common.cors.CrossOriginRequests;
 import dev.latchkey.token.service.PasswordlessService;
 import dev.latchkey.token.service.PasswordlessService.ErrorPage;
 import dev.latchkey.token.service.PasswordlessService.FormPost;
@@ -36,10 +37,12 @@ public class PasswordlessResource {
     private final PasswordlessService passwordless;
     private final Template errorPage;
     private final Template formPost;
+    private final CrossOriginRequests origins;
 
     public PasswordlessResource(PasswordlessService passwordless, @Location("error.html") Template errorPage,
-            @Location("form-post.html") Template formPost) {
+            @Location("form-post.html") Template formPost, CrossOriginRequests origins) {
         this.passwordless = passwordless;
+        this.origins = origins;
         this.errorPage = errorPage;
         this.formPost = formPost;
     }
@@ -74,8 +77,9 @@ public class PasswordlessResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> verifyForm(MultivaluedMap<String, String> form,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, HttpServerRequest request) {
-        return passwordless.verify(Requests.fromForm(form, authorization, TokenResource.remote(request)))
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, RoutingContext rc) {
+        return passwordless.verify(Requests.admitted(origins, rc,
+                Requests.fromForm(form, authorization, TokenResource.remote(rc.request()))))
                 .map(PasswordlessResource::verified);
     }
 
@@ -84,8 +88,9 @@ public class PasswordlessResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> verifyJson(Map<String, Object> body,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, HttpServerRequest request) {
-        return passwordless.verify(Requests.fromJson(body, authorization, TokenResource.remote(request)))
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, RoutingContext rc) {
+        return passwordless.verify(Requests.admitted(origins, rc,
+                Requests.fromJson(body, authorization, TokenResource.remote(rc.request()))))
                 .map(PasswordlessResource::verified);
     }
 
@@ -96,7 +101,7 @@ public class PasswordlessResource {
                 : TokenResource.ok(tokens);
     }
 
-    private static Response html(int status, String body) {
+    static Response html(int status, String body) {
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8"))
                 .header(HttpHeaders.CACHE_CONTROL, "no-store").header("X-Frame-Options", "DENY")
                 .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; "

@@ -8,6 +8,9 @@ import java.util.Map;
 
 import jakarta.ws.rs.core.MultivaluedMap;
 
+import io.vertx.ext.web.RoutingContext;
+
+import dev.latchkey.common.cors.CrossOriginRequests;
 import dev.latchkey.token.service.AuthError;
 import dev.latchkey.token.service.TokenRequest;
 
@@ -47,6 +50,17 @@ final class Requests {
             });
         }
         return withBasic(params, authorization, remote);
+    }
+
+    /**
+     * {@code r}, when its client lists the request's origin or the request is not cross-origin; else 403
+     * {@code access_denied}, before anything is verified or spent.
+     */
+    static TokenRequest admitted(CrossOriginRequests origins, RoutingContext rc, TokenRequest r) {
+        if (!origins.admit(rc, r.clientId())) {
+            throw AuthError.accessDenied("This origin is not in the client's allowed_origins.");
+        }
+        return r;
     }
 
     private static void put(Map<String, String> params, String key, String value) {

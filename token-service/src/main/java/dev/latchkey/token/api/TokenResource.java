@@ -14,7 +14,9 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 
+import dev.latchkey.common.cors.CrossOriginRequests;
 import dev.latchkey.token.service.TokenResponse;
 import dev.latchkey.token.service.TokenService;
 
@@ -26,25 +28,31 @@ import dev.latchkey.token.service.TokenService;
 public class TokenResource {
 
     private final TokenService tokens;
+    private final CrossOriginRequests origins;
 
-    public TokenResource(TokenService tokens) {
+    public TokenResource(TokenService tokens, CrossOriginRequests origins) {
         this.tokens = tokens;
+        this.origins = origins;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> form(MultivaluedMap<String, String> form,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, HttpServerRequest request) {
-        return tokens.token(Requests.fromForm(form, authorization, remote(request))).map(TokenResource::ok);
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, RoutingContext rc) {
+        return tokens
+                .token(Requests.admitted(origins, rc, Requests.fromForm(form, authorization, remote(rc.request()))))
+                .map(TokenResource::ok);
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> json(Map<String, Object> body,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, HttpServerRequest request) {
-        return tokens.token(Requests.fromJson(body, authorization, remote(request))).map(TokenResource::ok);
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, RoutingContext rc) {
+        return tokens
+                .token(Requests.admitted(origins, rc, Requests.fromJson(body, authorization, remote(rc.request()))))
+                .map(TokenResource::ok);
     }
 
     static Response ok(TokenResponse t) {

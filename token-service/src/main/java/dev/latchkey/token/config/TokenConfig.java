@@ -26,6 +26,13 @@ public interface TokenConfig {
     Duration authorizationCodeTtl();
 
     /**
+     * How long a login ticket from {@code POST /co/authenticate} (cross-origin authentication) can be taken to
+     * {@code /authorize}; auth0.js goes there at once.
+     */
+    @WithDefault("60s")
+    Duration loginTicketTtl();
+
+    /**
      * Longest lifetime of any token, whatever a client or API asks for (Auth0 caps at 30 days). A retired signing key
      * stays in the JWKS this long, so every token it signed still verifies until it expires.
      */

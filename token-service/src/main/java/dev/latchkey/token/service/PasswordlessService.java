@@ -32,6 +32,7 @@ import dev.latchkey.token.service.TokenIssuer.Refresh;
 import dev.latchkey.token.service.TokenIssuer.UserGrant;
 import dev.latchkey.token.store.AuthorizationCodes;
 import dev.latchkey.token.store.OtpStore;
+import dev.latchkey.token.store.UserEntity;
 
 /**
  * The passwordless endpoints besides {@code /oauth/token}: {@code GET /passwordless/verify_redirect} (magic links and
@@ -131,6 +132,30 @@ public class PasswordlessService {
 
     private Uni<Outcome> afterRedirectCheck(ClientConfig client, ConnectionConfig connection, String connectionName,
             String raw, Map<String, String> p, String redirectUri) {
+        return authorize(client, p, redirectUri, () -> {
+            String verification = p.get("verification_code");
+            if (connectionName == null || raw == null || verification == null) {
+                throw AuthError.invalidRequest(
+                        "connection, verification_code and phone_number or email are required.");
+            }
+            ConnectionConfig enabled = CodeVerifier.connection(client, connection, connectionName);
+            return tokens.login(client, enabled, raw, verification, true);
+        });
+    }
+
+    /** Who signs in, asked once the authorize parameters have passed; an {@link AuthError} goes back to the app. */
+    @FunctionalInterface
+    interface SignIn {
+
+        Uni<UserEntity> user();
+    }
+
+    /**
+     * The end of every authorization: checks the authorize parameters {@code p} against the client, then signs the
+     * user in and answers at {@code redirectUri} (already checked against the client's callbacks) with a code or with
+     * tokens, in the requested response mode. Used by verify_redirect and by {@code /authorize} with a login ticket.
+     */
+    Uni<Outcome> authorize(ClientConfig client, Map<String, String> p, String redirectUri, SignIn signIn) {
         String responseType = p.getOrDefault("response_type", "code").strip();
         boolean code = "code".equals(responseType);
         String mode = p.getOrDefault("response_mode", code ? "query" : "fragment");
@@ -158,16 +183,11 @@ public class PasswordlessService {
         if (types.contains("id_token") && nonce == null) {
             return respond.error("invalid_request", "Nonce is required when response_type includes id_token.");
         }
-        String verification = p.get("verification_code");
-        if (connectionName == null || raw == null || verification == null) {
-            return respond.error("invalid_request",
-                    "connection, verification_code and phone_number or email are required.");
-        }
         Api api;
-        ConnectionConfig enabled;
+        Uni<UserEntity> user;
         try {
             api = tokens.userApi(p.get("audience"));
-            enabled = CodeVerifier.connection(client, connection, connectionName);
+            user = signIn.user();
         } catch (AuthError e) {
             return respond.error(e.error(), e.description());
         }
@@ -176,10 +196,10 @@ public class PasswordlessService {
             scopes.add(Scopes.OPENID);
         }
         Instant now = clock.instant();
-        return tokens.login(client, enabled, raw, verification, true).chain(user -> {
+        return user.chain(u -> {
             if (code) {
                 String authorizationCode = newCode();
-                var grant = new AuthorizationCodes.Grant(client.clientId(), user.userId, redirectUri,
+                var grant = new AuthorizationCodes.Grant(client.clientId(), u.userId, redirectUri,
                         List.copyOf(scopes), api == null ? null : api.identifier(), nonce, challenge,
                         challenge == null ? null : "S256", now.getEpochSecond());
                 return authorizationCodes.save(authorizationCode, grant, settings.authorizationCodeTtl())
@@ -187,7 +207,7 @@ public class PasswordlessService {
             }
             Set<String> implicit = new LinkedHashSet<>(scopes);
             implicit.remove(Scopes.OFFLINE_ACCESS); // no refresh tokens through the browser
-            return issuer.forUser(new UserGrant(Grants.IMPLICIT, client, user, implicit, api, nonce, now,
+            return issuer.forUser(new UserGrant(Grants.IMPLICIT, client, u, implicit, api, nonce, now,
                     Refresh.NONE, types.contains("token"))).map(t -> {
                         Map<String, String> f = new LinkedHashMap<>();
                         if (types.contains("token")) {
