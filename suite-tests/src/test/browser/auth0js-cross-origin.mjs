@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { appPages } from './app-pages.mjs';
 import { launchOptions, mailCode, smsCode, smsCount } from './codes.mjs';
 
 const { ORIGIN, APP_ORIGIN, CLIENT_ID, CONNECTION, STRATEGY, RECIPIENT, FLOW } = process.env;
@@ -17,31 +18,9 @@ const require = createRequire(import.meta.url);
 const auth0js = readFileSync(require.resolve('auth0-js/dist/auth0.min.js'));
 
 function pages(appOrigin) {
-  const setup = `
-<script src="/auth0.min.js"></script>
-<script>
-  window.webAuth = new auth0.WebAuth({
-    domain: ${JSON.stringify(ORIGIN)}, clientID: ${JSON.stringify(CLIENT_ID)},
-    redirectUri: ${JSON.stringify(appOrigin + '/callback.html')}, responseType: 'token id_token',
-    scope: 'openid email phone',
-    overrides: { __tenant: 'latchkey', __token_issuer: ${JSON.stringify(ORIGIN + '/')},
-                 __jwks_uri: ${JSON.stringify(ORIGIN + '/.well-known/jwks.json')} }
-  });
-</script>`;
-  return {
-    '/login.html': `<!DOCTYPE html><html><head><meta charset="utf-8"><title>app</title></head>
-<body><p>auth0-js app on its own origin</p>${setup}</body></html>`,
-    '/callback.html': `<!DOCTYPE html><html><head><meta charset="utf-8"><title>callback</title></head>
-<body><pre id="result"></pre>${setup}
-<script>
-  webAuth.parseHash({ hash: window.location.hash }, function (err, r) {
-    document.getElementById('result').textContent = JSON.stringify(err
-      ? { ok: false, error: err }
-      : { ok: true, sub: r.idTokenPayload.sub, email: r.idTokenPayload.email,
-          phone_number: r.idTokenPayload.phone_number, has_access_token: !!r.accessToken });
-  });
-</script></body></html>`,
-  };
+  const p = appPages({ origin: ORIGIN, clientId: CLIENT_ID, scriptSrc: '/auth0.min.js',
+    redirectUri: appOrigin + '/callback.html', label: 'auth0-js app on its own origin' });
+  return { '/login.html': p.login, '/callback.html': p.callback };
 }
 
 /** Serves the app's pages and auth0.min.js on `port` (0: any) of localhost; resolves to the server and its origin. */

@@ -6,34 +6,16 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { appPages } from './app-pages.mjs';
 import { launchOptions, mailCode, smsCode, smsCount } from './codes.mjs';
 
 const { ORIGIN, CLIENT_ID, CONNECTION, STRATEGY, RECIPIENT, WWW } = process.env;
 const require = createRequire(import.meta.url);
 copyFileSync(require.resolve('auth0-js/dist/auth0.min.js'), `${WWW}/auth0.min.js`);
-const setup = `
-<script src="/suite/auth0.min.js"></script>
-<script>
-  window.webAuth = new auth0.WebAuth({
-    domain: ${JSON.stringify(ORIGIN)}, clientID: ${JSON.stringify(CLIENT_ID)},
-    redirectUri: ${JSON.stringify(ORIGIN + '/suite/callback.html')}, responseType: 'token id_token',
-    scope: 'openid email phone',
-    overrides: { __tenant: 'latchkey', __token_issuer: ${JSON.stringify(ORIGIN + '/')},
-                 __jwks_uri: ${JSON.stringify(ORIGIN + '/.well-known/jwks.json')} }
-  });
-</script>`;
-writeFileSync(`${WWW}/login.html`, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>app</title></head>
-<body><p>auth0-js test app</p>${setup}</body></html>`);
-writeFileSync(`${WWW}/callback.html`, `<!DOCTYPE html><html><head><meta charset="utf-8"><title>callback</title></head>
-<body><pre id="result"></pre>${setup}
-<script>
-  webAuth.parseHash({ hash: window.location.hash }, function (err, r) {
-    document.getElementById('result').textContent = JSON.stringify(err
-      ? { ok: false, error: err }
-      : { ok: true, sub: r.idTokenPayload.sub, email: r.idTokenPayload.email,
-          phone_number: r.idTokenPayload.phone_number, has_access_token: !!r.accessToken });
-  });
-</script></body></html>`);
+const app = appPages({ origin: ORIGIN, clientId: CLIENT_ID, scriptSrc: '/suite/auth0.min.js',
+  redirectUri: ORIGIN + '/suite/callback.html', label: 'auth0-js test app' });
+writeFileSync(`${WWW}/login.html`, app.login);
+writeFileSync(`${WWW}/callback.html`, app.callback);
 
 const browser = await chromium.launch(launchOptions());
 try {
