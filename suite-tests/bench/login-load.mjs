@@ -8,7 +8,8 @@ const CONCURRENCY = +(process.env.CONCURRENCY || 16);
 const DURATION = +(process.env.DURATION || 30) * 1000;
 // Distinct recipients (the per-recipient limits allow one code per 30 s): valid US area codes × 10,000 lines of 555.
 const AREAS = [201, 202, 206, 212, 213, 305, 312, 404, 415, 503, 512, 602, 617, 646, 702, 713, 718, 805, 818, 917];
-const run = Math.floor(Math.random() * 10000);
+// A random place in the 200,000 numbers: runs close together seldom share recipients (a shared one gets a 429).
+const run = Math.floor(Math.random() * 200000);
 let seq = 0;
 const nextPhone = () => {
   const n = (run + seq++) % 200000;
