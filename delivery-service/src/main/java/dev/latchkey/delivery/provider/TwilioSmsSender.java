@@ -71,6 +71,7 @@ public class TwilioSmsSender {
     private final DeliveryConfig.Twilio config;
     private final com.twilio.http.HttpClient http;
     private final ExecutorService calls;
+    private final int maxCalls;
     private final Semaphore openCalls;
     private final Map<String, TwilioRestClient> clients = new ConcurrentHashMap<>();
 
@@ -78,7 +79,8 @@ public class TwilioSmsSender {
         this.config = config.twilio();
         this.http = new SingleAttemptHttpClient(httpClientBuilder(this.config));
         this.calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("twilio-", 1).factory());
-        this.openCalls = new Semaphore(maxConcurrentCalls(this.config));
+        this.maxCalls = maxConcurrentCalls(this.config);
+        this.openCalls = new Semaphore(maxCalls);
         Gauge.builder("latchkey.delivery.twilio.open_calls", this, TwilioSmsSender::openCalls)
                 .description("Twilio API calls open at this moment (bounded by twilio.max-concurrent-calls)")
                 .register(metrics);
@@ -117,7 +119,7 @@ public class TwilioSmsSender {
 
     /** Calls open at this moment (a gauge). */
     public int openCalls() {
-        return maxConcurrentCalls(config) - openCalls.availablePermits();
+        return maxCalls - openCalls.availablePermits();
     }
 
     private static int maxConcurrentCalls(DeliveryConfig.Twilio config) {

@@ -2,8 +2,6 @@ package dev.latchkey.token.service;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 
@@ -20,6 +18,7 @@ import dev.latchkey.token.config.TokenConfig;
 import dev.latchkey.token.service.PasswordlessService.Outcome;
 import dev.latchkey.token.store.LoginTickets;
 import dev.latchkey.token.store.LoginTickets.Ticket;
+import dev.latchkey.token.store.OpaqueTokens;
 
 /**
  * Cross-origin authentication, what auth0.js {@code passwordlessLogin} (and Lock Passwordless) do from an app's own
@@ -46,7 +45,6 @@ public class CrossOriginLogins {
     private final PasswordlessService passwordless;
     private final LoginTickets tickets;
     private final TokenConfig settings;
-    private final SecureRandom random = new SecureRandom();
 
     public CrossOriginLogins(ClientAuthenticator clients, ConfigView config, TokenService tokens, Users users,
             PasswordlessService passwordless, LoginTickets tickets, TokenConfig settings) {
@@ -86,11 +84,11 @@ public class CrossOriginLogins {
             String username = r.required("username");
             String otp = r.required("otp");
             return tokens.login(client, connection, username, otp, true).chain(user -> {
-                String ticket = random(32);
-                String verifier = random(32);
+                String ticket = OpaqueTokens.random(32);
+                String verifier = OpaqueTokens.random(32);
                 var record = new Ticket(client.clientId(), user.userId, origin.toLowerCase(Locale.ROOT));
                 return tickets.save(ticket, record, settings.loginTicketTtl())
-                        .map(x -> new Authenticated(ticket, random(16), verifier));
+                        .map(x -> new Authenticated(ticket, OpaqueTokens.random(16), verifier));
             });
         } catch (AuthError e) {
             return Uni.createFrom().failure(e);
@@ -134,11 +132,5 @@ public class CrossOriginLogins {
         } catch (URISyntaxException e) {
             return null;
         }
-    }
-
-    private String random(int bytes) {
-        byte[] b = new byte[bytes];
-        random.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 }

@@ -2,10 +2,8 @@ package dev.latchkey.token.service;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -31,6 +29,7 @@ import dev.latchkey.token.service.Apis.Api;
 import dev.latchkey.token.service.TokenIssuer.Refresh;
 import dev.latchkey.token.service.TokenIssuer.UserGrant;
 import dev.latchkey.token.store.AuthorizationCodes;
+import dev.latchkey.token.store.OpaqueTokens;
 import dev.latchkey.token.store.OtpStore;
 import dev.latchkey.token.store.UserEntity;
 
@@ -56,7 +55,6 @@ public class PasswordlessService {
     private final TokenConfig settings;
     private final ObjectMapper mapper;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
 
     public PasswordlessService(ClientAuthenticator clients, ConfigView config, CodeVerifier codes, Users users,
             TokenIssuer issuer, TokenService tokens, AuthorizationCodes authorizationCodes, OtpStore otp,
@@ -198,7 +196,7 @@ public class PasswordlessService {
         Instant now = clock.instant();
         return user.chain(u -> {
             if (code) {
-                String authorizationCode = newCode();
+                String authorizationCode = OpaqueTokens.random(32);
                 var grant = new AuthorizationCodes.Grant(client.clientId(), u.userId, redirectUri,
                         List.copyOf(scopes), api == null ? null : api.identifier(), nonce, challenge,
                         challenge == null ? null : "S256", now.getEpochSecond());
@@ -285,12 +283,6 @@ public class PasswordlessService {
             LOG.debugf("authParams stored with a code are not a JSON object: %s", e.getMessage());
             return Map.of();
         }
-    }
-
-    private String newCode() {
-        byte[] b = new byte[32];
-        random.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     /** Builds responses to a validated redirect_uri in the requested response mode. */

@@ -1,14 +1,8 @@
 package dev.latchkey.token.service;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +13,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.config.ClientConfig;
+import dev.latchkey.token.store.OpaqueTokens;
 import dev.latchkey.token.store.RefreshTokenEntity;
 import dev.latchkey.token.store.RefreshTokenRepository;
 
@@ -46,7 +41,6 @@ public class RefreshTokens {
 
     private final RefreshTokenRepository repository;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
 
     public RefreshTokens(RefreshTokenRepository repository, Clock clock) {
         this.repository = repository;
@@ -64,11 +58,11 @@ public class RefreshTokens {
     /** Starts a family. */
     public Uni<Issued> issue(ClientConfig client, String userId, String scope, String audience) {
         Instant now = clock.instant();
-        String token = newToken();
+        String token = OpaqueTokens.random(32);
         RefreshTokenEntity e = new RefreshTokenEntity();
         e.id = UUID.randomUUID();
         e.familyId = e.id;
-        e.tokenHash = hash(token);
+        e.tokenHash = OpaqueTokens.sha256Hex(token);
         e.userId = userId;
         e.clientId = client.clientId();
         e.scope = scope;
@@ -95,8 +89,8 @@ public class RefreshTokens {
         }
         Instant now = clock.instant();
         ClientConfig.RefreshTokenSettings settings = settings(client);
-        String replacement = settings.rotating() ? newToken() : null;
-        return Panache.withTransaction(() -> repository.findForUpdate(hash(presented)).chain(t -> {
+        String replacement = settings.rotating() ? OpaqueTokens.random(32) : null;
+        return Panache.withTransaction(() -> repository.findForUpdate(OpaqueTokens.sha256Hex(presented)).chain(t -> {
             // Null too when the family has a revoked row. revokedAt is still checked: a revocation that held this row
             // while the lookup waited for it is seen on the row, not by the family check, which ran before it.
             if (t == null || !t.clientId.equals(client.clientId()) || t.revokedAt != null
@@ -120,7 +114,7 @@ public class RefreshTokens {
             RefreshTokenEntity next = new RefreshTokenEntity();
             next.id = UUID.randomUUID();
             next.familyId = t.familyId;
-            next.tokenHash = hash(replacement);
+            next.tokenHash = OpaqueTokens.sha256Hex(replacement);
             next.userId = t.userId;
             next.clientId = t.clientId;
             next.scope = t.scope;
@@ -141,20 +135,5 @@ public class RefreshTokens {
         return client.refreshToken() != null
                 ? client.refreshToken()
                 : new ClientConfig.RefreshTokenSettings(null, null, null);
-    }
-
-    private String newToken() {
-        byte[] b = new byte[32];
-        random.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

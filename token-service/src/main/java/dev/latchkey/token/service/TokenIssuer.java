@@ -126,10 +126,8 @@ public class TokenIssuer {
                     : Uni.createFrom().nullItem();
             return id.chain(idToken -> refresh.map(issued -> {
                 metrics.counter("latchkey.tokens.issued", "grant", g.grantType()).increment();
-                return issued == null
-                        ? new TokenResponse(accessToken, idToken, null, scope, accessTtl, "Bearer", null)
-                        : new TokenResponse(accessToken, idToken, issued.token(), scope, accessTtl, "Bearer",
-                                issued.family());
+                return new TokenResponse(accessToken, idToken, issued == null ? null : issued.token(), scope,
+                        accessTtl, "Bearer", issued == null ? null : issued.family());
             }));
         });
     }

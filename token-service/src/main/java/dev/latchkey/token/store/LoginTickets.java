@@ -1,10 +1,6 @@
 package dev.latchkey.token.store;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -73,15 +69,6 @@ public class LoginTickets {
 
     /** The Redis key of a ticket. */
     public static String key(String ticket) {
-        return PREFIX + sha256(ticket);
-    }
-
-    public static String sha256(String value) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return PREFIX + OpaqueTokens.sha256Hex(ticket);
     }
 }
