@@ -10,6 +10,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.latchkey.common.testing.ExternalProcess;
 
@@ -21,6 +22,7 @@ import dev.latchkey.common.testing.ExternalProcess;
  * passwordlessVerify; an origin the client does not list is refused. The hosted login page is used as a person would,
  * with screenshots in {@code target/}.
  */
+@ExtendWith(ServiceLogsOnFailure.class)
 class BrowserIT {
 
     private static final Path DIR = Path.of("src", "test", "browser").toAbsolutePath();

@@ -16,6 +16,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -23,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * The packaged services (prod profile) as operators see them: JSON log lines with the MDC, an X-Request-Id on every
  * answer through the origin, and Prometheus metrics.
  */
+@ExtendWith(ServiceLogsOnFailure.class)
 class ObservabilityIT {
 
     private static Suite suite;

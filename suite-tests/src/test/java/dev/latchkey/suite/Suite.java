@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +36,8 @@ public final class Suite {
     public static final ObjectMapper JSON = new ObjectMapper();
     public static final String RUN = UUID.randomUUID().toString().substring(0, 8);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int PHONE_START = RANDOM.nextInt(10_000);
+    private static final AtomicInteger PHONES = new AtomicInteger();
     private static Suite instance;
 
     public final Path root = Path.of(System.getProperty("latchkey.root", "..")).toAbsolutePath().normalize();
@@ -216,8 +219,21 @@ public final class Suite {
     }
 
     private String tail(String service) throws IOException {
+        return tail(service, 15);
+    }
+
+    /** The last {@code n} lines of a service's log (empty when it has none yet). */
+    public String tail(String service, int n) throws IOException {
+        if (!Files.isRegularFile(log(service))) {
+            return "";
+        }
         List<String> lines = Files.readAllLines(log(service));
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    }
+
+    /** The suite if it was started in this JVM, without starting it. */
+    static synchronized Suite ifStarted() {
+        return instance;
     }
 
     private void startNginx() throws Exception {
@@ -341,8 +357,13 @@ public final class Suite {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
+    /**
+     * A phone number no other test of this run has used: the per-recipient limits (one code per 30 s, five per 10 min)
+     * would refuse a second start to the same number, so numbers are drawn in sequence from a random place rather than
+     * at random (20 draws out of 10,000 at random meet each other in about 2 % of runs).
+     */
     public static String phone() {
-        return "+1415555" + String.format("%04d", RANDOM.nextInt(10000));
+        return "+1415555" + String.format("%04d", (PHONE_START + PHONES.getAndIncrement()) % 10_000);
     }
 
     public static String email() {

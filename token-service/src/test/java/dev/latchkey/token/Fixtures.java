@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -32,6 +33,8 @@ public class Fixtures {
 
     public static final String REDIRECT = "https://app.example.com/callback";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final int PHONE_START = RANDOM.nextInt(10_000);
+    private static final AtomicInteger PHONES = new AtomicInteger();
     private static ConfigTopicPublisher publisher;
 
     private final ConfigView view;
@@ -55,8 +58,9 @@ public class Fixtures {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 12);
     }
 
+    /** A number no other test of this JVM has used (drawn in sequence from a random place, not at random). */
     public static String phoneNumber() {
-        return "+1415555" + String.format("%04d", RANDOM.nextInt(10000));
+        return "+1415555" + String.format("%04d", (PHONE_START + PHONES.getAndIncrement()) % 10_000);
     }
 
     public static String emailAddress() {
