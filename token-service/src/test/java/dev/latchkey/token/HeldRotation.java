@@ -36,7 +36,8 @@ public final class HeldRotation {
     }
 
     /**
-     * Installs the hold (for the current test) on the first rotation of {@code presented}.
+     * Installs the hold (for the current test) on the first use of {@code presented}: its rotation, or its
+     * detection as a reuse, is held with the row locked until the request {@code revocation} starts waits for it.
      *
      * @param revocation starts the revoking request and answers its eventual response
      * @return completes with the revoking request's response, once it was started

@@ -47,8 +47,19 @@ public class RefreshTokens {
         this.clock = clock;
     }
 
-    /** A refresh token that was accepted, and the one that replaces it (null for non-rotating clients). */
-    public record Use(RefreshTokenEntity used, String replacement) {
+    /**
+     * A refresh token that was accepted, and the one that replaces it (null for non-rotating clients); or, with only
+     * {@code reusedFamily}, a rotated token presented again, whose family is to be revoked.
+     */
+    public record Use(RefreshTokenEntity used, String replacement, UUID reusedFamily) {
+
+        Use(RefreshTokenEntity used, String replacement) {
+            this(used, replacement, null);
+        }
+
+        static Use reuse(UUID family) {
+            return new Use(null, null, family);
+        }
     }
 
     /** A new refresh token (to hand out) and the family it starts. */
@@ -100,9 +111,7 @@ public class RefreshTokens {
             if (t.rotatedAt != null) {
                 Duration since = Duration.between(t.rotatedAt, now);
                 if (since.getSeconds() >= settings.reuseIntervalSeconds()) {
-                    LOG.infof("refresh token reuse detected (family %s, client %s): family revoked", t.familyId,
-                            t.clientId);
-                    return repository.revokeFamily(t.familyId, now).map(n -> new Use(null, null));
+                    return Uni.createFrom().item(Use.reuse(t.familyId));
                 }
             }
             if (replacement == null) {
@@ -122,12 +131,17 @@ public class RefreshTokens {
             next.createdAt = now;
             next.expiresAt = t.expiresAt;
             return repository.persist(next).map(x -> new Use(t, replacement));
-        })).map(use -> {
-            // The revocation above must commit, so the refusal is raised after the transaction.
-            if (use.used() == null) {
-                throw AuthError.invalidGrant(INVALID);
+        })).chain(use -> {
+            if (use.reusedFamily() == null) {
+                return Uni.createFrom().item(use);
             }
-            return use;
+            // Revoked once the presented row's lock is released: two reuses of one family at once would otherwise
+            // each hold the row it presented and wait for the other's in the family update (a deadlock, and a 500).
+            return revokeFamily(use.reusedFamily()).chain(n -> {
+                LOG.infof("refresh token reuse detected (family %s, client %s): family revoked", use.reusedFamily(),
+                        client.clientId());
+                return Uni.createFrom().<Use>failure(AuthError.invalidGrant(INVALID));
+            });
         });
     }
 

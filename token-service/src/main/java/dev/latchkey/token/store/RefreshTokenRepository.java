@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
-import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 
 /** Refresh tokens in PostgreSQL. Callers open the transaction. */
@@ -26,13 +25,16 @@ public class RefreshTokenRepository implements PanacheRepositoryBase<RefreshToke
                 .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
     }
 
+    /**
+     * Marks every row of a family revoked, locking them in one order ({@code id}) in one statement: two revocations
+     * of one family (a code replayed while a rotated token is reused, say) then queue up on the first row instead of
+     * each holding some rows and waiting for the other's. Must not run in a transaction that already holds a row of
+     * the family (see {@code RefreshTokens#use}).
+     */
     public Uni<Integer> revokeFamily(UUID familyId, Instant now) {
-        return update("revokedAt = :now where familyId = :family and revokedAt is null",
-                Parameters.with("now", now).and("family", familyId));
-    }
-
-    public Uni<Integer> revokeForUser(String userId, Instant now) {
-        return update("revokedAt = :now where userId = :user and revokedAt is null",
-                Parameters.with("now", now).and("user", userId));
+        return getSession().chain(s -> s.createNativeQuery("update refresh_tokens set revoked_at = :now where id in"
+                + " (select id from refresh_tokens where family_id = :family and revoked_at is null order by id"
+                + " for update)")
+                .setParameter("now", now).setParameter("family", familyId).executeUpdate());
     }
 }

@@ -145,6 +145,30 @@ class RefreshTokenTest {
     }
 
     /**
+     * Two reuses of one family at once, forced: the first presented token's row is held locked while a second rotated
+     * token of the family is reused, until PostgreSQL shows that second request waiting for it. Were each to revoke
+     * the family inside the transaction that locked its own row, each would wait for the other's row (a deadlock:
+     * PostgreSQL aborts one, which answered 500). Both must be refused as reuse, and the family stay dead.
+     */
+    @Test
+    void twoReusesOfOneFamilyAtOnceAreBothRefusedWithoutADeadlock() {
+        ConnectionConfig sms = fx.sms();
+        ClientConfig client = fx.client(null, List.of(sms.name()), GRANTS,
+                new ClientConfig.RefreshTokenSettings(true, 0, 3600), null);
+        String first = login(client, sms);
+        String second = refresh(client, first).then().statusCode(200).extract().path("refresh_token");
+        String third = refresh(client, second).then().statusCode(200).extract().path("refresh_token");
+        CompletableFuture<HttpResponse<String>> other = HeldRotation.install(db, first,
+                () -> refreshAsync(http, tokenEndpoint, client, second));
+
+        refresh(client, first).then().statusCode(403).body("error", equalTo("invalid_grant"));
+        HttpResponse<String> reused = other.join();
+        assertEquals(403, reused.statusCode(), reused::body);
+        assertEquals("invalid_grant", JsonPath.from(reused.body()).getString("error"));
+        refresh(client, third).then().statusCode(403).body("error", equalTo("invalid_grant"));
+    }
+
+    /**
      * The same race left to chance, many times: the newest token is rotated while an older one is reused. Whichever
      * comes first, once both have answered no token of the family works.
      */
