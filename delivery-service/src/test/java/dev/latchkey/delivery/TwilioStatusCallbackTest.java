@@ -8,13 +8,22 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -27,6 +36,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
@@ -37,6 +47,7 @@ import dev.latchkey.delivery.testing.DeliveryFixtures;
 import dev.latchkey.delivery.testing.DeliveryServers;
 import dev.latchkey.delivery.testing.DeliveryTestResource;
 import dev.latchkey.delivery.testing.TestServers;
+import dev.latchkey.delivery.testing.TwilioFake;
 
 /**
  * POST /twilio/status: signed as Twilio signs (HMAC-SHA1 of the URL and the sorted parameters, keyed with the auth
@@ -56,6 +67,9 @@ class TwilioStatusCallbackTest {
 
     @Inject
     DeliveryLedger ledger;
+
+    @TestHTTPResource("/")
+    URI service;
 
     record Sent(DeliveryEvent event, String accountSid, String token, String messageSid) {
 
@@ -147,6 +161,69 @@ class TwilioStatusCallbackTest {
         fx.awaitStatus(servers, e.eventId(), "duplicate");
         assertThat(servers.twilio().requestsTo(e.recipient()), is(empty()));
         assertThat(fx.deadLetters(servers, e.eventId()), is(empty()));
+    }
+
+    /** Twilio's status callback for a message it just created, sent as Twilio would, while its create call waits. */
+    private CompletableFuture<HttpResponse<String>> callbackDuringTheCall(Sent s, TwilioFake.Request created) {
+        Sent made = new Sent(s.event(), s.accountSid(), s.token(), created.sid());
+        Map<String, String> params = callback(made, "sent", null);
+        String form = params.entrySet().stream().map(p -> p.getKey() + "="
+                + URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        try {
+            // Signed on the URL the service gave Twilio for this message, as Twilio signs.
+            String signature = sign(s.token(), created.field("StatusCallback"), params);
+            return HttpClient.newHttpClient()
+                    .sendAsync(HttpRequest.newBuilder(service.resolve(made.path().substring(1)))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .header("X-Twilio-Signature", signature).POST(HttpRequest.BodyPublishers.ofString(form))
+                            .build(),
+                            HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * The callback can arrive before the answer to the call that created the message, and a message can exist
+     * although that answer was an error (lost on its way back, a proxy's 503). Once the callback has recorded the
+     * message sent, the attempt's error must not turn into a retry, which would send the code a second time.
+     */
+    @Test
+    void aCallbackBeforeAFailedAnswerKeepsTheCodeFromBeingSentTwice() throws Exception {
+        Sent s = unsent();
+        DeliveryEvent e = s.event();
+        List<Integer> callbackAnswers = new CopyOnWriteArrayList<>();
+        servers.twilio().createThen(e.recipient(), created -> callbackDuringTheCall(s, created)
+                .thenAccept(r -> callbackAnswers.add(r.statusCode())),
+                TwilioFake.Answer.error(503, 20503, "Service Unavailable"));
+        fx.send(servers.topics().sms(), e);
+
+        JsonNode duplicate = fx.awaitStatus(servers, e.eventId(), "duplicate");
+        assertThat(callbackAnswers, equalTo(List.of(204)));
+        Thread.sleep(2000); // longer than the retry backoff of these tests (300 ms to 1 s): a retry would show
+        assertThat(servers.twilio().requestsTo(e.recipient()).size(), equalTo(1));
+        List<String> statuses = fx.statusNames(servers, e.eventId());
+        assertThat(statuses, equalTo(List.of("sent", "duplicate")));
+        String sid = servers.twilio().requestsTo(e.recipient()).get(0).sid();
+        assertThat(fx.awaitStatus(servers, e.eventId(), "sent").path("provider_id").asText(), equalTo(sid));
+        assertThat(duplicate.path("provider_id").asText(), equalTo(sid));
+        assertThat(ledger.find(e.eventId()).await().atMost(Duration.ofSeconds(5)).orElseThrow().state(),
+                equalTo("sent"));
+        assertThat(fx.deadLetters(servers, e.eventId()), is(empty()));
+    }
+
+    /** The same callback before a good answer: one {@code sent} on the status topic, not one from each. */
+    @Test
+    void aCallbackBeforeTheAnswerMakesOneSentStatus() throws Exception {
+        Sent s = unsent();
+        DeliveryEvent e = s.event();
+        servers.twilio().createThen(e.recipient(), created -> callbackDuringTheCall(s, created), null);
+        fx.send(servers.topics().sms(), e);
+
+        fx.awaitStatus(servers, e.eventId(), "duplicate");
+        Thread.sleep(500);
+        assertThat(fx.statusNames(servers, e.eventId()), equalTo(List.of("sent", "duplicate")));
+        assertThat(servers.twilio().requestsTo(e.recipient()).size(), equalTo(1));
     }
 
     @Test

@@ -317,8 +317,8 @@ public class DeliveryService {
                     fields.put("segments", segments.toString());
                 }
                 DeliveryOutcome sent = new Sent(provider, providerId, segments);
-                return ledger.finish(subject.eventId(), DeliveryLedger.SENT, fields, now, recordTtl(event, now))
-                        .replaceWith(sent)
+                return ifStillCalling(subject, ledger.finish(subject.eventId(), DeliveryLedger.SENT, fields, now,
+                        recordTtl(event, now)), sent)
                         // It went out: the record stays "calling", which also keeps a redelivery from resending.
                         .onFailure().recoverWithItem(e -> {
                             LOG.warnf("event %s sent but its record not updated: %s", subject.eventId(), describe(e));
@@ -349,8 +349,8 @@ public class DeliveryService {
                     "the code expires before attempt " + (attempt + 1) + " could run: " + reason, now);
         }
         Map<String, String> fields = Map.of("provider", provider, "reason", reason);
-        return ledger.finish(subject.eventId(), DeliveryLedger.RETRYING, fields, now, recordTtl(event, now))
-                .replaceWith(new Retry(reason, notBefore, attempt + 1, provider));
+        return ifStillCalling(subject, ledger.finish(subject.eventId(), DeliveryLedger.RETRYING, fields, now,
+                recordTtl(event, now)), new Retry(reason, notBefore, attempt + 1, provider));
     }
 
     private Uni<DeliveryOutcome> finishFailed(Subject subject, DeliveryEvent event, String provider, Integer segments,
@@ -360,8 +360,26 @@ public class DeliveryService {
         if (provider != null) {
             fields.put("provider", provider);
         }
-        return ledger.finish(subject.eventId(), DeliveryLedger.FAILED, fields, now, recordTtl(event, now))
-                .replaceWith(new Failed(reason, provider, segments));
+        return ifStillCalling(subject, ledger.finish(subject.eventId(), DeliveryLedger.FAILED, fields, now,
+                recordTtl(event, now)), new Failed(reason, provider, segments));
+    }
+
+    /**
+     * {@code outcome} when the attempt's end was recorded; a duplicate when Twilio's status callback had recorded the
+     * message sent while the attempt was in its call (the callback already published {@code sent}). So a call whose
+     * answer was lost after Twilio took the message is not retried into a second message once Twilio has said so.
+     */
+    private static Uni<DeliveryOutcome> ifStillCalling(Subject subject, Uni<Optional<Record>> finished,
+            DeliveryOutcome outcome) {
+        return finished.map(settled -> {
+            if (settled.isEmpty()) {
+                return outcome;
+            }
+            Record r = settled.get();
+            LOG.infof("event %s: recorded %s by Twilio's status callback during this attempt's call; this attempt"
+                    + " ends as a duplicate", subject.eventId(), r.state());
+            return new Duplicate(r.state(), emptyToNull(r.get("provider")), emptyToNull(r.get("provider_id")));
+        });
     }
 
     private Uni<DeliveryOutcome> alreadyHandled(Subject subject, DeliveryEvent event, int attempt, Record record) {

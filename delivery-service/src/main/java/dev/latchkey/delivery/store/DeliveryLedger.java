@@ -74,7 +74,17 @@ public class DeliveryLedger {
             return {0}
             """);
 
-    private static final RedisScript UPDATE = new RedisScript("""
+    /**
+     * The end of a claimed attempt, written only while the record is still {@code calling}: Twilio's status callback
+     * may have recorded the message {@code sent} meanwhile (see {@link #sentIfCalling}), and that must not be
+     * overwritten, least of all by a {@code retrying} that would send the code a second time. A record that is gone
+     * (expired, or Redis lost it) is written again. Returns 1, or the record as it is.
+     */
+    private static final RedisScript FINISH = new RedisScript("""
+            local state = redis.call('HGET', KEYS[1], 'state')
+            if state and state ~= 'calling' then
+              return redis.call('HGETALL', KEYS[1])
+            end
             redis.call('HSET', KEYS[1], unpack(ARGV, 2))
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return 1
@@ -169,8 +179,13 @@ public class DeliveryLedger {
                 });
     }
 
-    /** Records the end (or next step) of an attempt this instance claimed. */
-    public Uni<Void> finish(String eventId, String state, Map<String, String> fields, Instant now, Duration ttl) {
+    /**
+     * Records the end (or next step) of an attempt that claimed the event, if the record is still {@code calling}.
+     *
+     * @return empty when recorded; else the record that settled the event meanwhile (Twilio's status callback)
+     */
+    public Uni<Optional<Record>> finish(String eventId, String state, Map<String, String> fields, Instant now,
+            Duration ttl) {
         List<String> args = new ArrayList<>();
         args.add(Long.toString(Math.max(1000, ttl.toMillis())));
         args.add("state");
@@ -181,7 +196,10 @@ public class DeliveryLedger {
             args.add(k);
             args.add(nz(v));
         });
-        return UPDATE.run(redis, List.of(key(eventId)), args.toArray(String[]::new)).replaceWithVoid();
+        return FINISH.run(redis, List.of(key(eventId)), args.toArray(String[]::new))
+                .map(r -> r.type() == ResponseType.MULTI
+                        ? Optional.of(new Record(flatToMap(r)))
+                        : Optional.<Record>empty());
     }
 
     public Uni<Optional<Record>> find(String eventId) {

@@ -11,9 +11,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -64,6 +66,7 @@ public final class TwilioFake implements AutoCloseable {
     private final AtomicLong sids = new AtomicLong();
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Deque<Answer>> scripts = new ConcurrentHashMap<>();
+    private final Map<String, CreateThen> createThen = new ConcurrentHashMap<>();
     private final AtomicLong created = new AtomicLong();
     private volatile boolean recordRequests = true;
     private volatile long latencyMillis;
@@ -101,6 +104,19 @@ public final class TwilioFake implements AutoCloseable {
     /** Answers for the next requests to this recipient, in order; after them, 201 again. */
     public void script(String to, Answer... answers) {
         scripts.put(to, new ArrayDeque<>(List.of(answers)));
+    }
+
+    /**
+     * The next request to this recipient creates its message (a SID, counted and recorded as created) and then waits
+     * for {@code meanwhile} (given the request) before it answers {@code answer}, or 201 with the message when that
+     * is null: Twilio's status callback can reach the service before the answer to the call that created the message,
+     * and a message can be created although its answer is an error (a timeout, a proxy's 5xx).
+     */
+    public void createThen(String to, Function<Request, CompletionStage<?>> meanwhile, Answer answer) {
+        createThen.put(to, new CreateThen(meanwhile, answer));
+    }
+
+    private record CreateThen(Function<Request, CompletionStage<?>> meanwhile, Answer answer) {
     }
 
     /** For benchmarks: count only, keep no request. */
@@ -151,6 +167,17 @@ public final class TwilioFake implements AutoCloseable {
             answer(req, 404, "{\"code\":20404,\"message\":\"not found\",\"status\":404}");
             return;
         }
+        CreateThen then = createThen.remove(form.getOrDefault("To", ""));
+        if (then != null) {
+            String sid = nextSid();
+            int status = then.answer() == null ? 201 : then.answer().status();
+            String out = then.answer() == null ? message(sid, messages.group(1), form) : then.answer().body();
+            Request r = new Request(path, req.getHeader("Authorization"), form, arrived, status, sid);
+            requests.add(r);
+            created.incrementAndGet();
+            then.meanwhile().apply(r).whenComplete((x, e) -> vertx.runOnContext(v -> answer(req, status, out)));
+            return;
+        }
         Answer scripted = null;
         Deque<Answer> script = scripts.get(form.getOrDefault("To", ""));
         if (script != null) {
@@ -165,17 +192,9 @@ public final class TwilioFake implements AutoCloseable {
             status = scripted.status();
             out = scripted.body();
         } else {
-            sid = sidPrefix + String.format("%012x", sids.incrementAndGet());
+            sid = nextSid();
             status = 201;
-            String account = messages.group(1);
-            out = "{\"sid\":\"" + sid + "\",\"account_sid\":\"" + account + "\",\"status\":\"queued\","
-                    + "\"to\":\"" + json(form.get("To")) + "\",\"from\":" + (form.get("From") == null
-                            ? "null"
-                            : "\"" + json(form.get("From")) + "\"")
-                    + ",\"messaging_service_sid\":" + (form.get("MessagingServiceSid") == null
-                            ? "null"
-                            : "\"" + json(form.get("MessagingServiceSid")) + "\"")
-                    + ",\"num_segments\":\"1\",\"direction\":\"outbound-api\",\"api_version\":\"2010-04-01\"}";
+            out = message(sid, messages.group(1), form);
         }
         if (recordRequests) {
             requests.add(new Request(path, req.getHeader("Authorization"), form, arrived, status, sid));
@@ -191,6 +210,22 @@ public final class TwilioFake implements AutoCloseable {
         } else {
             answer(req, status, out);
         }
+    }
+
+    private String nextSid() {
+        return sidPrefix + String.format("%012x", sids.incrementAndGet());
+    }
+
+    /** The message resource Twilio answers a create with. */
+    private static String message(String sid, String account, Map<String, String> form) {
+        return "{\"sid\":\"" + sid + "\",\"account_sid\":\"" + account + "\",\"status\":\"queued\","
+                + "\"to\":\"" + json(form.get("To")) + "\",\"from\":" + (form.get("From") == null
+                        ? "null"
+                        : "\"" + json(form.get("From")) + "\"")
+                + ",\"messaging_service_sid\":" + (form.get("MessagingServiceSid") == null
+                        ? "null"
+                        : "\"" + json(form.get("MessagingServiceSid")) + "\"")
+                + ",\"num_segments\":\"1\",\"direction\":\"outbound-api\",\"api_version\":\"2010-04-01\"}";
     }
 
     private void answer(HttpServerRequest req, int status, String body) {
