@@ -18,6 +18,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -27,6 +29,7 @@ import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.token.config.LoginConfig;
+import dev.latchkey.token.service.AuthError;
 import dev.latchkey.token.service.AuthorizeRequests;
 import dev.latchkey.token.service.AuthorizeRequests.LoginPage;
 import dev.latchkey.token.service.AuthorizeRequests.Refused;
@@ -44,6 +47,8 @@ import dev.latchkey.token.service.PasswordlessService.Redirect;
  */
 @Path("/authorize")
 public class AuthorizeResource {
+
+    private static final Logger LOG = Logger.getLogger(AuthorizeResource.class);
 
     /** Countries offered by the phone picker: ISO code, calling code, name. A full number typed with + wins. */
     static final List<Country> COUNTRIES = List.of(
@@ -107,8 +112,21 @@ public class AuthorizeResource {
             case Refused r -> Uni.createFrom().item(outcome(r.outcome()));
             case LoginPage p -> q.get("login_ticket") == null
                     ? Uni.createFrom().item(loginPage(p, q, acceptLanguage))
-                    : logins.authorize(p.client(), p.authParams(), q.get("login_ticket")).map(this::outcome);
+                    : logins.authorize(p.client(), p.authParams(), q.get("login_ticket")).map(this::outcome)
+                            .onFailure().recoverWithItem(this::failed);
         };
+    }
+
+    /**
+     * A failure the authorization could not send back to the app (refusals go to its redirect_uri): a page for the
+     * person in the browser, never the API's JSON.
+     */
+    private Response failed(Throwable e) {
+        if (e instanceof AuthError a) {
+            return outcome(new ErrorPage(a.status(), a.error(), a.description()));
+        }
+        LOG.errorf("authorize with a login ticket failed: %s", e.toString());
+        return outcome(new ErrorPage(500, "server_error", "The login could not be completed. Try again."));
     }
 
     private Response outcome(Outcome outcome) {

@@ -103,10 +103,12 @@ public class CrossOriginLogins {
      */
     public Uni<Outcome> authorize(ClientConfig client, Map<String, String> p, String ticket) {
         String redirectUri = p.get("redirect_uri");
-        return tickets.take(ticket).onFailure().transform(e -> {
+        // Taken only once the request is known good, and inside the sign-in: a failure to read it (Redis down) goes
+        // back to the app like any other refusal (error=temporarily_unavailable at its redirect_uri), not as JSON.
+        return passwordless.authorize(client, p, redirectUri, () -> tickets.take(ticket).onFailure().transform(e -> {
             LOG.errorf("login ticket could not be read from Redis: %s", e.getMessage());
             return AuthError.unavailable("Logins cannot be completed right now; try again shortly.");
-        }).chain(t -> passwordless.authorize(client, p, redirectUri, () -> {
+        }).chain(t -> {
             if (t == null || !t.clientId().equals(client.clientId()) || !t.origin().equals(origin(redirectUri))) {
                 if (t != null) {
                     // Spent by someone else's /authorize, or sent towards another origin: worth seeing.

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.ConnectException;
 import java.util.List;
 import java.util.Map;
 
@@ -19,12 +20,16 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.auth.AuthConfig;
 import dev.latchkey.common.auth.ManagementScopes;
@@ -51,6 +56,10 @@ class CrossOriginLoginTest {
     RedisDataSource redis;
     @Inject
     AuthConfig auth;
+    @Inject
+    ReactiveRedisDataSource reactiveRedis;
+    @Inject
+    ObjectMapper mapper;
 
     static Response authenticate(String origin, ClientConfig client, ConnectionConfig connection, String username,
             String otp) {
@@ -246,6 +255,32 @@ class CrossOriginLoginTest {
         assertEquals("access_denied", query(authorize(client, "made-up-" + Fixtures.secret(), Map.of(
                 "response_type", "token id_token", "redirect_uri", Fixtures.REDIRECT, "nonce", "n")),
                 Fixtures.REDIRECT + "#").get("error"));
+    }
+
+    /**
+     * Redis failing when the ticket is taken: the browser is sent back to the app with {@code temporarily_unavailable}
+     * (what auth0.js's parseHash reports), not shown the API's JSON. The failure is the one the Redis client gives when
+     * its server is gone.
+     */
+    @Test
+    void aTicketThatCannotBeReadSendsTheBrowserBackWithTemporarilyUnavailable() {
+        ConnectionConfig email = fx.email();
+        ClientConfig client = fx.originClient(APP, email.name());
+        String ticket = ticket(client, email);
+        QuarkusMock.installMockForType(new LoginTickets(reactiveRedis, mapper) {
+
+            @Override
+            public Uni<Ticket> take(String t) {
+                return Uni.createFrom().failure(new ConnectException("Connection refused: /127.0.0.1:6379"));
+            }
+        }, LoginTickets.class);
+
+        Map<String, String> back = query(authorize(client, ticket, Map.of("response_type", "token id_token",
+                "redirect_uri", Fixtures.REDIRECT, "nonce", "n")), Fixtures.REDIRECT + "#");
+        assertEquals("temporarily_unavailable", back.get("error"));
+        assertEquals("st-co", back.get("state"));
+        assertNull(back.get("id_token"));
+        assertNotNull(fx.get(LoginTickets.key(ticket)), "the ticket was not taken");
     }
 
     @Test
