@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -176,7 +177,7 @@ final class ClientRules {
             } catch (URISyntaxException e) {
                 throw ManagementException.invalidBody(field + "[" + i + "] is not a valid URL");
             }
-            boolean web = "http".equals(u.getScheme()) || "https".equals(u.getScheme());
+            boolean web = "http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme());
             if (!u.isAbsolute() || u.getFragment() != null || v.length() > 2048
                     || (web && (u.getHost() == null || u.getHost().isEmpty()))) {
                 throw ManagementException.invalidBody(field + "[" + i
@@ -188,7 +189,13 @@ final class ClientRules {
                     throw ManagementException.invalidBody(field + "[" + i
                             + "] must be an origin: scheme://host[:port]");
                 }
-                v = u.getScheme() + "://" + u.getHost() + (u.getPort() == -1 ? "" : ":" + u.getPort());
+                // As a browser writes its Origin header: lower case, no default port.
+                String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+                int port = u.getPort() == ("https".equals(scheme) ? 443 : 80) ? -1 : u.getPort();
+                v = scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + (port == -1 ? "" : ":" + port);
+                if (out.contains(v)) {
+                    continue;
+                }
             }
             out.add(v);
         }

@@ -46,13 +46,16 @@ class ClientApiTest {
         String sms = createConnection(unique("sms"));
         Response created = admin().body(Map.of("name", "Shop", "app_type", "regular_web",
                 "callbacks", List.of("https://shop.example.com/callback"),
-                "allowed_origins", List.of("https://shop.example.com/"),
+                "allowed_origins", List.of("https://shop.example.com/", "HTTPS://Shop.Example.com:443",
+                        "https://shop.example.com:8443", "http://Shop.example.com:80"),
                 "connections", List.of(sms)))
                 .post("/api/v2/clients");
         created.then().statusCode(201)
                 .body("token_endpoint_auth_method", equalTo("client_secret_post"))
                 .body("grant_types", hasItem("http://auth0.com/oauth/grant-type/passwordless/otp"))
-                .body("allowed_origins[0]", equalTo("https://shop.example.com"))
+                // Stored as browsers send Origin (lower case, no default port), so that they match.
+                .body("allowed_origins", equalTo(List.of("https://shop.example.com", "https://shop.example.com:8443",
+                        "http://shop.example.com")))
                 .body("id_token_ttl_s", equalTo(36000));
         String id = created.path("client_id");
         String secret = created.path("client_secret");
