@@ -258,8 +258,8 @@ class LoginFlowIT {
             suite.start("delivery");
             suite.awaitReady("delivery");
         }
-        // The killed consumer stays a member of its groups until its Kafka session times out (45 s by default), and
-        // its partitions are handed to the new process only then.
+        // The killed consumer stays a member of its groups until its Kafka session times out (10 s in the suite, 45 s
+        // by default), and its partitions are handed to the new process only then.
         for (String p : phones) {
             String code = smsCode(p, before.get(p), Duration.ofSeconds(90));
             assertNotNull(code);

@@ -165,7 +165,10 @@ public final class Suite {
             cmd.addAll(List.of("-Dlatchkey.delivery.topics.sms=" + t + ".sms",
                     "-Dlatchkey.delivery.topics.email=" + t + ".email",
                     "-Dlatchkey.delivery.topics.sms-retry=" + t + ".sms.retry",
-                    "-Dlatchkey.delivery.topics.email-retry=" + t + ".email.retry"));
+                    "-Dlatchkey.delivery.topics.email-retry=" + t + ".email.retry",
+                    // A killed consumer holds its partitions until its session times out (45 s by default): the
+                    // crash test waits for that, so the suite's consumers time out sooner.
+                    "-Dkafka.session.timeout.ms=10000"));
         }
         cmd.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
