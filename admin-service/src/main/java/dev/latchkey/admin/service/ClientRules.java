@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.latchkey.admin.api.ClientRequest;
@@ -27,6 +28,8 @@ final class ClientRules {
     static final String AUTH_NONE = "none";
     static final Set<String> AUTH_METHODS = Set.of(AUTH_NONE, "client_secret_post", "client_secret_basic");
 
+    private static final Pattern WILDCARD_ORIGIN = Pattern.compile(
+            "(?i)(https?)://\\*\\.((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z][a-z0-9-]{0,62})(:[0-9]{1,5})?/?");
     private static final Pattern CLIENT_ID = Pattern.compile("^[A-Za-z0-9_-]{3,64}$");
     private static final Pattern SCOPE_TOKEN = Pattern.compile("^[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,128}$");
     private static final int MAX_URLS = 100;
@@ -171,6 +174,13 @@ final class ClientRules {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             String v = list.get(i);
+            if (originsOnly && v.contains("*")) {
+                v = wildcardOrigin(field, i, v);
+                if (!out.contains(v)) {
+                    out.add(v);
+                }
+                continue;
+            }
             URI u;
             try {
                 u = new URI(v);
@@ -200,6 +210,24 @@ final class ClientRules {
             out.add(v);
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Auth0's wildcard subdomain, {@code scheme://*.domain[:port]}: the wildcard only as the whole first label, and
+     * at least two labels after it, so that it cannot stand for every site under a top-level domain
+     * ({@code https://*.com}). Normalised as exact origins are.
+     */
+    private static String wildcardOrigin(String field, int i, String v) {
+        Matcher m = WILDCARD_ORIGIN.matcher(v);
+        if (!m.matches()) {
+            throw ManagementException.invalidBody(field + "[" + i + "] may use a wildcard only as a whole subdomain"
+                    + " label of a domain with at least two labels: scheme://*.example.com[:port]");
+        }
+        String scheme = m.group(1).toLowerCase(Locale.ROOT);
+        String port = m.group(3);
+        boolean defaultPort = port != null
+                && Integer.parseInt(port.substring(1)) == ("https".equals(scheme) ? 443 : 80);
+        return scheme + "://*." + m.group(2).toLowerCase(Locale.ROOT) + (port == null || defaultPort ? "" : port);
     }
 
     private static String sorted(Set<String> values) {

@@ -47,7 +47,8 @@ class ClientApiTest {
         Response created = admin().body(Map.of("name", "Shop", "app_type", "regular_web",
                 "callbacks", List.of("https://shop.example.com/callback"),
                 "allowed_origins", List.of("https://shop.example.com/", "HTTPS://Shop.Example.com:443",
-                        "https://shop.example.com:8443", "http://Shop.example.com:80"),
+                        "https://shop.example.com:8443", "http://Shop.example.com:80",
+                        "https://*.Shops.example.com:443"),
                 "connections", List.of(sms)))
                 .post("/api/v2/clients");
         created.then().statusCode(201)
@@ -55,7 +56,7 @@ class ClientApiTest {
                 .body("grant_types", hasItem("http://auth0.com/oauth/grant-type/passwordless/otp"))
                 // Stored as browsers send Origin (lower case, no default port), so that they match.
                 .body("allowed_origins", equalTo(List.of("https://shop.example.com", "https://shop.example.com:8443",
-                        "http://shop.example.com")))
+                        "http://shop.example.com", "https://*.shops.example.com")))
                 .body("id_token_ttl_s", equalTo(36000));
         String id = created.path("client_id");
         String secret = created.path("client_secret");
@@ -157,6 +158,12 @@ class ClientApiTest {
         expect400(Map.of("name", "x", "callbacks", List.of("not a url")), "callbacks[0]");
         expect400(Map.of("name", "x", "allowed_origins", List.of("https://a.example.com/path")),
                 "allowed_origins[0] must be an origin");
+        for (String wild : List.of("https://*.com", "https://a.*.example.com", "https://*", "https://*.example.com/x",
+                "https://*example.com", "https://*.*.example.com")) {
+            expect400(Map.of("name", "x", "allowed_origins", List.of(wild)),
+                    "allowed_origins[0] may use a wildcard only as a whole subdomain label");
+        }
+        expect400(Map.of("name", "x", "callbacks", List.of("https://*.example.com/callback")), "callbacks[0]");
         expect400(Map.of("name", "x", "connections", List.of("no-such-connection-" + id)),
                 "no connection named");
         expect400(Map.of("name", "x", "grant_types", List.of("password-ish")), "unknown grant type");

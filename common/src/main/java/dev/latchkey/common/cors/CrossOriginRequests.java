@@ -159,10 +159,30 @@ public class CrossOriginRequests {
         return config.clients().stream().anyMatch(c -> allows(c, origin));
     }
 
-    /** Origins are stored as {@code scheme://host[:port]} (admin-service normalises them); compared case-blind. */
+    /**
+     * Origins are stored as {@code scheme://host[:port]} (admin-service normalises them) and compared case-blind. A
+     * stored {@code scheme://*.domain[:port]} (Auth0's wildcard subdomain) admits an origin with the same scheme and
+     * port whose host is exactly one label more than {@code domain}: {@code https://*.example.com} admits
+     * {@code https://shop.example.com}, not {@code https://example.com} nor {@code https://a.b.example.com}.
+     */
     static boolean allows(ClientConfig client, String origin) {
         return !"null".equals(origin) && client.allowedOrigins().stream()
-                .anyMatch(o -> strip(o).equalsIgnoreCase(origin));
+                .anyMatch(o -> matches(strip(o), origin));
+    }
+
+    static boolean matches(String allowed, String origin) {
+        int wildcard = allowed.indexOf("://*.");
+        if (wildcard < 0) {
+            return allowed.equalsIgnoreCase(origin);
+        }
+        String scheme = allowed.substring(0, wildcard + 3); // "https://"
+        String rest = allowed.substring(wildcard + 4); // ".example.com[:port]"
+        if (!origin.regionMatches(true, 0, scheme, 0, scheme.length())
+                || !origin.regionMatches(true, origin.length() - rest.length(), rest, 0, rest.length())) {
+            return false;
+        }
+        String label = origin.substring(scheme.length(), origin.length() - rest.length());
+        return !label.isEmpty() && label.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-');
     }
 
     /** Whether {@code origin} names the host the request was sent to (the Host header, kept by the proxy). */

@@ -97,6 +97,33 @@ class CrossOriginRequestsTest {
                 .header("Access-Control-Allow-Origin", app).header("Vary", equalTo("Origin"));
     }
 
+    /** Auth0's wildcard subdomain: a client of many tenants' sites lists them once. */
+    @Test
+    void aWildcardOriginAdmitsEachSubdomainAndNothingElse() {
+        String domain = Fixtures.unique("tenants") + ".example.com";
+        ConnectionConfig sms = fx.sms();
+        ClientConfig client = fx.originClient("https://*." + domain, sms.name());
+        for (String tenant : new String[]{"https://acme." + domain, "https://globex." + domain}) {
+            given().header("Origin", tenant).header("Access-Control-Request-Method", "POST").options("/oauth/token")
+                    .then().statusCode(204).header("Access-Control-Allow-Origin", tenant);
+            String phone = Fixtures.phoneNumber();
+            String code = Fixtures.code();
+            fx.issue(client, sms, phone, code);
+            otpGrant(tenant, client, sms, phone, code).then().statusCode(200)
+                    .header("Access-Control-Allow-Origin", tenant);
+        }
+        for (String other : new String[]{"https://" + domain, "https://a.b." + domain, "http://acme." + domain,
+                "https://acme." + domain + ".evil.net"}) {
+            String phone = Fixtures.phoneNumber();
+            String code = Fixtures.code();
+            fx.issue(client, sms, phone, code);
+            Response refused = otpGrant(other, client, sms, phone, code);
+            refused.then().statusCode(403).body("error", equalTo("access_denied"));
+            assertNull(refused.header("Access-Control-Allow-Origin"), other);
+            assertTrue(fx.codeExists(sms, phone), "the code was not tried from " + other);
+        }
+    }
+
     @Test
     void errorsForAnAllowedOriginAreReadableThereInTheApisFormat() {
         String app = "https://" + Fixtures.unique("app") + ".example.com";
