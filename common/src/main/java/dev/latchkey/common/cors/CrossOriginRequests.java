@@ -198,7 +198,18 @@ public class CrossOriginRequests {
         }
     }
 
+    /**
+     * As a browser writes it: no trailing slash, no default port. admin-service stores origins so; clients saved
+     * before it did may still hold {@code https://x:443}.
+     */
     private static String strip(String origin) {
-        return origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
+        String o = origin.endsWith("/") ? origin.substring(0, origin.length() - 1) : origin;
+        if (o.regionMatches(true, 0, "https://", 0, 8) && o.endsWith(":443")) {
+            return o.substring(0, o.length() - 4);
+        }
+        if (o.regionMatches(true, 0, "http://", 0, 7) && o.endsWith(":80")) {
+            return o.substring(0, o.length() - 3);
+        }
+        return o;
     }
 }

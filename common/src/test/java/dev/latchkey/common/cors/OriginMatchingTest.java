@@ -27,6 +27,14 @@ class OriginMatchingTest {
     }
 
     @Test
+    void anOriginStoredWithItsDefaultPortMatchesWhatBrowsersSend() {
+        assertTrue(CrossOriginRequests.allows(allowing("https://shop.example.com:443/"), "https://shop.example.com"));
+        assertTrue(CrossOriginRequests.allows(allowing("http://shop.example.com:80"), "http://shop.example.com"));
+        assertTrue(CrossOriginRequests.allows(allowing("https://*.example.com:443"), "https://a.example.com"));
+        assertFalse(CrossOriginRequests.allows(allowing("http://shop.example.com:443"), "http://shop.example.com"));
+    }
+
+    @Test
     void aWildcardAdmitsExactlyOneMoreLabelWithTheSameSchemeAndPort() {
         ClientConfig c = allowing("https://*.example.com");
         assertTrue(CrossOriginRequests.allows(c, "https://shop.example.com"));
