@@ -42,84 +42,74 @@ class BrowserIT {
 
     @Test
     void auth0JsPasswordlessByEmail() throws Exception {
-        ExternalProcess.Result r = run(new ProcessBuilder("node", "auth0js-login.mjs"),
-                Map.of("CONNECTION", suite.emailConnection,
-                        "STRATEGY", "email", "RECIPIENT", Suite.email()),
-                120);
-        assertEquals(0, r.exit(), r.output());
-        assertTrue(r.output().contains("\"ok\":true") && r.output().contains("\"has_access_token\":true"),
-                r.output());
+        String out = node("auth0js-login.mjs", Map.of("CONNECTION", suite.emailConnection,
+                "STRATEGY", "email", "RECIPIENT", Suite.email()));
+        assertTrue(out.contains("\"ok\":true") && out.contains("\"has_access_token\":true"),
+                out);
     }
 
     @Test
     void auth0JsPasswordlessBySms() throws Exception {
         String phone = Suite.phone();
-        ExternalProcess.Result r = run(new ProcessBuilder("node", "auth0js-login.mjs"),
-                Map.of("CONNECTION", suite.smsConnection,
-                        "STRATEGY", "sms", "RECIPIENT", phone),
-                120);
-        assertEquals(0, r.exit(), r.output());
-        assertTrue(r.output().contains("\"ok\":true") && r.output().contains(phone), r.output());
+        String out = node("auth0js-login.mjs", Map.of("CONNECTION", suite.smsConnection,
+                "STRATEGY", "sms", "RECIPIENT", phone));
+        assertTrue(out.contains("\"ok\":true") && out.contains(phone), out);
     }
 
     @Test
     void auth0JsPasswordlessLoginFromTheAppsOwnOriginByEmail() throws Exception {
-        ExternalProcess.Result r = run(new ProcessBuilder("node", "auth0js-cross-origin.mjs"),
+        String out = node("auth0js-cross-origin.mjs",
                 Map.of("FLOW", "login", "CONNECTION", suite.emailConnection, "STRATEGY", "email", "RECIPIENT",
-                        Suite.email()),
-                120);
-        assertEquals(0, r.exit(), r.output());
-        assertTrue(r.output().contains("\"ok\":true") && r.output().contains("\"has_access_token\":true"),
-                r.output());
-        assertTrue(r.output().contains("\"co_authenticate\":true") && r.output().contains("\"login_ticket\":true"),
-                "went through /co/authenticate and /authorize?login_ticket=: " + r.output());
-        assertTrue(r.output().contains("\"app_origin\":\"" + suite.appOrigin + "\""), r.output());
+                        Suite.email()));
+        assertTrue(out.contains("\"ok\":true") && out.contains("\"has_access_token\":true"),
+                out);
+        assertTrue(out.contains("\"co_authenticate\":true") && out.contains("\"login_ticket\":true"),
+                "went through /co/authenticate and /authorize?login_ticket=: " + out);
+        assertTrue(out.contains("\"app_origin\":\"" + suite.appOrigin + "\""), out);
     }
 
     @Test
     void auth0JsPasswordlessLoginFromTheAppsOwnOriginBySms() throws Exception {
         String phone = Suite.phone();
-        ExternalProcess.Result r = run(new ProcessBuilder("node", "auth0js-cross-origin.mjs"),
-                Map.of("FLOW", "login", "CONNECTION", suite.smsConnection, "STRATEGY", "sms", "RECIPIENT", phone),
-                120);
-        assertEquals(0, r.exit(), r.output());
-        assertTrue(r.output().contains("\"ok\":true") && r.output().contains(phone), r.output());
-        assertTrue(r.output().contains("\"login_ticket\":true"), r.output());
+        String out = node("auth0js-cross-origin.mjs",
+                Map.of("FLOW", "login", "CONNECTION", suite.smsConnection, "STRATEGY", "sms", "RECIPIENT", phone));
+        assertTrue(out.contains("\"ok\":true") && out.contains(phone), out);
+        assertTrue(out.contains("\"login_ticket\":true"), out);
     }
 
     @Test
     void auth0JsPasswordlessVerifyFromTheAppsOwnOrigin() throws Exception {
-        ExternalProcess.Result r = run(new ProcessBuilder("node", "auth0js-cross-origin.mjs"),
+        String out = node("auth0js-cross-origin.mjs",
                 Map.of("FLOW", "verify", "CONNECTION", suite.emailConnection, "STRATEGY", "email", "RECIPIENT",
-                        Suite.email()),
-                120);
-        assertEquals(0, r.exit(), r.output());
-        assertTrue(r.output().contains("\"ok\":true") && r.output().contains("\"has_access_token\":true"),
-                r.output());
+                        Suite.email()));
+        assertTrue(out.contains("\"ok\":true") && out.contains("\"has_access_token\":true"),
+                out);
     }
 
     @Test
     void anOriginTheClientDoesNotListIsRefused() throws Exception {
-        ExternalProcess.Result r = run(new ProcessBuilder("node", "auth0js-cross-origin.mjs"),
+        String out = node("auth0js-cross-origin.mjs",
                 Map.of("FLOW", "refused", "CONNECTION", suite.emailConnection, "STRATEGY", "email", "RECIPIENT",
-                        Suite.email()),
-                120);
-        assertEquals(0, r.exit(), r.output());
-        assertTrue(r.output().contains("\"allowOrigin\":null") && r.output().contains("\"sent\":false"),
-                r.output());
+                        Suite.email()));
+        assertTrue(out.contains("\"allowOrigin\":null") && out.contains("\"sent\":false"),
+                out);
     }
 
     @Test
     void hostedLoginPageWithThePhone() throws Exception {
         String phone = Suite.phone();
         Path shots = Path.of("target").toAbsolutePath();
-        ExternalProcess.Result r = run(new ProcessBuilder("node", "hosted-login.mjs"),
-                Map.of("CONNECTION", suite.smsConnection,
-                        "COUNTRY_DIAL", "1", "NATIONAL", phone.substring(2), "SCREENSHOT_DIR", shots.toString()),
-                120);
-        assertEquals(0, r.exit(), r.output());
-        assertTrue(r.output().contains("\"ok\":true"), r.output());
+        String out = node("hosted-login.mjs", Map.of("CONNECTION", suite.smsConnection,
+                "COUNTRY_DIAL", "1", "NATIONAL", phone.substring(2), "SCREENSHOT_DIR", shots.toString()));
+        assertTrue(out.contains("\"ok\":true"), out);
         assertTrue(Files.size(shots.resolve("hosted-login-done.png")) > 0);
+    }
+
+    /** Runs one of the browser scripts, which must exit 0; answers what it printed. */
+    private static String node(String script, Map<String, String> env) throws IOException, InterruptedException {
+        ExternalProcess.Result r = run(new ProcessBuilder("node", script), env, 120);
+        assertEquals(0, r.exit(), r.output());
+        return r.output();
     }
 
     private static ExternalProcess.Result run(ProcessBuilder pb, Map<String, String> env, int timeoutSeconds)

@@ -1,5 +1,6 @@
 package dev.latchkey.token;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import java.security.SecureRandom;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.restassured.http.ContentType;
 
 import dev.latchkey.common.config.ClientConfig;
 import dev.latchkey.common.config.ClientSecrets;
@@ -91,6 +93,17 @@ public class Fixtures {
     }
 
     /** A client; {@code secret} null makes it public. Waits until the config view has it. */
+    /** A management API access token with these scopes, from a fresh client_credentials client. */
+    public String managementToken(String managementAudience, String... scopes) {
+        String secret = secret();
+        ClientConfig m2m = client(secret, List.of(), List.of(Grants.CLIENT_CREDENTIALS), null,
+                Map.of(managementAudience, List.of(scopes)));
+        return given().contentType(ContentType.URLENC).formParam("grant_type", "client_credentials")
+                .formParam("client_id", m2m.clientId()).formParam("client_secret", secret)
+                .formParam("audience", managementAudience).post("/oauth/token").then().statusCode(200)
+                .extract().path("access_token");
+    }
+
     public ClientConfig client(String secret, List<String> connections, List<String> grantTypes,
             ClientConfig.RefreshTokenSettings refresh, Map<String, List<String>> clientGrants) {
         ClientConfig c = new ClientConfig(unique("client"), "Test app", secret == null ? "spa" : "regular_web",

@@ -1,13 +1,9 @@
 package dev.latchkey.token;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -20,6 +16,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 
+import dev.latchkey.token.store.OpaqueTokens;
 import dev.latchkey.token.store.RefreshTokenEntity;
 import dev.latchkey.token.store.RefreshTokenRepository;
 
@@ -44,7 +41,7 @@ public final class HeldRotation {
      */
     public static <T> CompletableFuture<T> install(DataSource db, String presented,
             Supplier<CompletableFuture<T>> revocation) {
-        String held = sha256Hex(presented);
+        String held = OpaqueTokens.sha256Hex(presented);
         AtomicBoolean once = new AtomicBoolean();
         CompletableFuture<T> answer = new CompletableFuture<>();
         QuarkusMock.installMockForType(new RefreshTokenRepository() {
@@ -101,14 +98,5 @@ public final class HeldRotation {
             throw new IllegalStateException(e);
         }
         throw new AssertionError("the revocation never waited for the held rotation");
-    }
-
-    private static String sha256Hex(String token) {
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -122,7 +122,8 @@ public class AuthorizationCodes {
         };
     }
 
-    private static String key(String code) {
+    /** The Redis key of a code (only its SHA-256 is stored). */
+    public static String key(String code) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.UTF_8));
             return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(digest);

@@ -13,11 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -184,7 +182,7 @@ class AuthorizationCodeReuseTest {
         Login l = login();
         String code = authorizationCode(l);
         // The code has a second left when it is exchanged; its record must outlive that second.
-        redis.execute("PEXPIRE", "token:authz:" + sha256(code), "1000").await().indefinitely();
+        redis.execute("PEXPIRE", AuthorizationCodes.key(code), "1000").await().indefinitely();
         String refreshToken = exchange(l, code).then().statusCode(200).extract().path("refresh_token");
         assertNotNull(refreshToken);
         Thread.sleep(1500);
@@ -244,11 +242,5 @@ class AuthorizationCodeReuseTest {
                     .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
         }
         return b.toString();
-    }
-
-    /** The key part of the code's record (only its SHA-256 is stored). */
-    private static String sha256(String code) throws Exception {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(MessageDigest.getInstance("SHA-256").digest(code.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -67,13 +67,7 @@ class ClientCredentialsAndInternalApiTest {
     Users users;
 
     private String managementToken(String... scopes) {
-        String secret = Fixtures.secret();
-        ClientConfig m2m = fx.client(secret, List.of(), List.of(Grants.CLIENT_CREDENTIALS), null,
-                Map.of(auth.managementApiAudience(), List.of(scopes)));
-        return given().contentType(ContentType.URLENC).formParam("grant_type", "client_credentials")
-                .formParam("client_id", m2m.clientId()).formParam("client_secret", secret)
-                .formParam("audience", auth.managementApiAudience()).post("/oauth/token").then().statusCode(200)
-                .extract().path("access_token");
+        return fx.managementToken(auth.managementApiAudience(), scopes);
     }
 
     @Test
