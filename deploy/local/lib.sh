@@ -11,6 +11,19 @@ KAFKA_PORT=${LATCHKEY_KAFKA_PORT:-9092}
 KAFKA_CONTROLLER_PORT=${LATCHKEY_KAFKA_CONTROLLER_PORT:-9093}
 SMTP_PORT=${LATCHKEY_SMTP_PORT:-3025}
 SMTP_API_PORT=${LATCHKEY_SMTP_API_PORT:-8025}
+# A second set of servers on one machine (another checkout, a cluster run) takes other ports and a database suffix:
+# LATCHKEY_PG_DB_SUFFIX=_b gives latchkey_token_b and latchkey_admin_b on the same PostgreSQL.
+PG_DB_SUFFIX=${LATCHKEY_PG_DB_SUFFIX:-}
+
+# The addresses the services and the tests read, derived from the ports above unless set explicitly.
+export LATCHKEY_REDIS_URL=${LATCHKEY_REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}
+export LATCHKEY_KAFKA_BOOTSTRAP=${LATCHKEY_KAFKA_BOOTSTRAP:-127.0.0.1:$KAFKA_PORT}
+export LATCHKEY_PG_HOSTPORT=${LATCHKEY_PG_HOSTPORT:-127.0.0.1:$PG_PORT}
+export LATCHKEY_PG_DB_SUFFIX=$PG_DB_SUFFIX
+export LATCHKEY_TOKEN_DB_URL=${LATCHKEY_TOKEN_DB_URL:-postgresql://127.0.0.1:$PG_PORT/latchkey_token$PG_DB_SUFFIX}
+export LATCHKEY_ADMIN_DB_URL=${LATCHKEY_ADMIN_DB_URL:-postgresql://127.0.0.1:$PG_PORT/latchkey_admin$PG_DB_SUFFIX}
+export LATCHKEY_SMTP_PORT=$SMTP_PORT
+export LATCHKEY_SMTP_API=${LATCHKEY_SMTP_API:-http://127.0.0.1:$SMTP_API_PORT}
 
 KAFKA_VERSION=4.1.2
 GREENMAIL_VERSION=2.1.8

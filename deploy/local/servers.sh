@@ -17,7 +17,7 @@ STARTED=$STATE_DIR/started # one line per server that "up" started and "down" mu
 
 PG_ROLE=latchkey
 PG_PASSWORD=latchkey
-PG_DATABASES="latchkey_token latchkey_admin"
+PG_DATABASES="latchkey_token$PG_DB_SUFFIX latchkey_admin$PG_DB_SUFFIX"
 
 mark_started() { grep -qx "$1" "$STARTED" 2>/dev/null || echo "$1" >>"$STARTED"; }
 was_started() { grep -qx "$1" "$STARTED" 2>/dev/null; }

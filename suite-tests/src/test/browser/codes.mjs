@@ -21,7 +21,7 @@ export async function smsCode(origin, phone, before, seconds = 30) {
 
 export async function mailCode(address, seconds = 30) {
   for (let i = 0; i < seconds * 4; i++) {
-    const r = await fetch(`http://127.0.0.1:8025/api/user/${encodeURIComponent(address)}/messages/`);
+    const r = await fetch(`${process.env.LATCHKEY_SMTP_API || 'http://127.0.0.1:8025'}/api/user/${encodeURIComponent(address)}/messages/`);
     if (r.ok) {
       const list = await r.json();
       if (list.length > 0) {

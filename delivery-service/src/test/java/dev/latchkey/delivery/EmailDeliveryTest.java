@@ -28,6 +28,7 @@ import dev.latchkey.common.config.ClientConfig;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.config.ConnectionConfig.Template;
 import dev.latchkey.common.event.DeliveryEvent;
+import dev.latchkey.common.testing.LocalServers;
 import dev.latchkey.delivery.testing.DeliveryFixtures;
 import dev.latchkey.delivery.testing.DeliveryServers;
 import dev.latchkey.delivery.testing.DeliveryTestResource;
@@ -153,7 +154,7 @@ class EmailDeliveryTest {
         String name = DeliveryFixtures.unique("email");
         ConnectionConfig c = fx.publish(new ConnectionConfig(name, ConnectionConfig.EMAIL, 6, 300, 3, false, true,
                 "en", Map.of(), null, new ConnectionConfig.EmailSettings("own@acme.test",
-                        new ConnectionConfig.Smtp("127.0.0.1", 3025, null, null, false))));
+                        new ConnectionConfig.Smtp("127.0.0.1", LocalServers.smtpPort(), null, null, false))));
         String to = DeliveryFixtures.email();
         DeliveryEvent e = fx.codeEvent("client-x", c, to, "818181", "en", Duration.ofMinutes(5));
         servers.smtp().shut();

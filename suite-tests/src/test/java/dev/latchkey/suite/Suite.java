@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.latchkey.common.testing.LocalServers;
+
 /**
  * The four packaged services (the quarkus-app of each sibling module) and nginx on one origin, started once per test
  * JVM and stopped at its end. Everything that others on the same servers could see is unique to this run: Kafka
@@ -346,7 +348,7 @@ public final class Suite {
     }
 
     public List<JsonNode> mails(String address) throws IOException, InterruptedException {
-        HttpResponse<String> r = get("http://127.0.0.1:8025/api/user/" + enc(address) + "/messages/");
+        HttpResponse<String> r = get(LocalServers.smtpApi() + "/api/user/" + enc(address) + "/messages/");
         List<JsonNode> out = new ArrayList<>();
         if (r.statusCode() == 200) {
             JSON.readTree(r.body()).forEach(out::add);

@@ -10,6 +10,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.latchkey.common.testing.LocalServers;
 import dev.latchkey.common.testing.ProxiedServers;
 import dev.latchkey.common.testing.Readiness;
 import dev.latchkey.common.testing.Readiness.Server;
@@ -28,7 +29,7 @@ class ReadinessTest {
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(ProxiedServers.class,
-                    Map.of("servers", "kafka,postgres", "database", "latchkey_admin")));
+                    Map.of("servers", "kafka,postgres", "database", LocalServers.database("latchkey_admin"))));
         }
     }
 

@@ -64,9 +64,10 @@ public class AdminTestServers implements QuarkusTestResourceLifecycleManager {
         config.put("latchkey.auth.issuer", TestTokens.ISSUER);
         config.put("quarkus.rest-client.token-service.url", base);
         config.put("latchkey.config-topic.name", TOPIC);
-        config.put("quarkus.datasource.reactive.url", "postgresql://" + pg + "/latchkey_admin?search_path=" + SCHEMA);
+        config.put("quarkus.datasource.reactive.url",
+                "postgresql://" + pg + "/" + LocalServers.database("latchkey_admin") + "?search_path=" + SCHEMA);
         config.put("quarkus.datasource.jdbc.url",
-                "jdbc:postgresql://" + pg + "/latchkey_admin?currentSchema=" + SCHEMA);
+                "jdbc:postgresql://" + pg + "/" + LocalServers.database("latchkey_admin") + "?currentSchema=" + SCHEMA);
         config.put("quarkus.flyway.schemas", SCHEMA);
         config.put("latchkey.admin.management-client.id", MANAGEMENT_CLIENT_ID);
         config.put("latchkey.admin.management-client.secret", MANAGEMENT_CLIENT_SECRET);

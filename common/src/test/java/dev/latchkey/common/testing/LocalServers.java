@@ -38,6 +38,21 @@ public final class LocalServers {
         return env("LATCHKEY_PG_HOSTPORT", "127.0.0.1:5432");
     }
 
+    /** A database of the local PostgreSQL, with the suffix of this set of servers ({@code LATCHKEY_PG_DB_SUFFIX}). */
+    public static String database(String name) {
+        return name + env("LATCHKEY_PG_DB_SUFFIX", "");
+    }
+
+    /** The SMTP port of the local sink. */
+    public static int smtpPort() {
+        return Integer.parseInt(env("LATCHKEY_SMTP_PORT", "3025"));
+    }
+
+    /** The base URL of the SMTP sink's REST API. */
+    public static String smtpApi() {
+        return env("LATCHKEY_SMTP_API", "http://127.0.0.1:8025");
+    }
+
     private static String env(String name, String fallback) {
         String v = System.getenv(name);
         return v == null || v.isBlank() ? fallback : v;

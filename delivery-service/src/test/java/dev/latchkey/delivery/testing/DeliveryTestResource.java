@@ -40,7 +40,7 @@ public class DeliveryTestResource implements QuarkusTestResourceLifecycleManager
                     new NewTopic(topics.emailRetry(), 3, (short) 1), new NewTopic(topics.dlq(), 1, (short) 1),
                     new NewTopic(topics.status(), 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
             TwilioFake twilio = new TwilioFake();
-            TcpProxy smtp = new TcpProxy("127.0.0.1", 3025);
+            TcpProxy smtp = new TcpProxy("127.0.0.1", LocalServers.smtpPort());
             smtp.open();
             servers = new TestServers(twilio, smtp, topics, new TopicCollector(bootstrap, topics.status()),
                     new TopicCollector(bootstrap, topics.dlq()));

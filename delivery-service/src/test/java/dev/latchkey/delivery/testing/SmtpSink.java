@@ -19,6 +19,8 @@ import org.apache.commons.codec.net.QuotedPrintableCodec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.latchkey.common.testing.LocalServers;
+
 /** Reads the local SMTP sink (GreenMail) over its REST API and takes its MIME messages apart. */
 public final class SmtpSink {
 
@@ -33,8 +35,7 @@ public final class SmtpSink {
     }
 
     public static String api() {
-        String v = System.getenv("LATCHKEY_SMTP_API");
-        return v == null || v.isBlank() ? "http://127.0.0.1:8025" : v;
+        return LocalServers.smtpApi();
     }
 
     public static List<Mail> messagesTo(String address) {
