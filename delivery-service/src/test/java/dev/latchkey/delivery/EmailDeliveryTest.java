@@ -4,15 +4,20 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
@@ -29,6 +34,7 @@ import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.config.ConnectionConfig.Template;
 import dev.latchkey.common.event.DeliveryEvent;
 import dev.latchkey.common.testing.LocalServers;
+import dev.latchkey.delivery.store.DeliveryLedger;
 import dev.latchkey.delivery.testing.DeliveryFixtures;
 import dev.latchkey.delivery.testing.DeliveryServers;
 import dev.latchkey.delivery.testing.DeliveryTestResource;
@@ -46,6 +52,9 @@ class EmailDeliveryTest {
 
     @Inject
     DeliveryFixtures fx;
+
+    @Inject
+    DeliveryLedger ledger;
 
     private static Mail awaitMail(String to) {
         // The sink lists a message as soon as it arrives; wait until it is readable in full.
@@ -146,6 +155,101 @@ class EmailDeliveryTest {
         assertThat(mail.text(), containsString("454545"));
         assertThat(sent.path("attempt").asInt() > 1, equalTo(true));
         assertThat(fx.statusNames(servers, e.eventId()), not(hasItem("failed")));
+    }
+
+    /**
+     * Issue 20 §2: SMTP down for 30 s lost 9 of 10 codes (six attempts, then the DLQ, while the code lived 300 s).
+     * Retries go on until shortly before the code expires: each of ten codes in flight arrives once SMTP is back.
+     */
+    @Test
+    void tenCodesInFlightThroughA30SecondSmtpOutageAreEachDeliveredOnce() throws Exception {
+        ConnectionConfig c = fx.publish(DeliveryFixtures.email(DeliveryFixtures.unique("email"), Map.of(),
+                "login@acme.test"));
+        List<DeliveryEvent> events = IntStream.range(0, 10).mapToObj(i -> fx.codeEvent("client-x", c,
+                DeliveryFixtures.email(), "60606" + i, "en", Duration.ofMinutes(5))).toList();
+        servers.smtp().shut();
+        long cutAt = System.nanoTime();
+        try {
+            events.forEach(e -> fx.send(servers.topics().email(), e));
+            events.forEach(e -> fx.awaitStatus(servers, e.eventId(), "retrying"));
+            Thread.sleep(Math.max(0, Duration.ofSeconds(30).toMillis()
+                    - Duration.ofNanos(System.nanoTime() - cutAt).toMillis()));
+            for (DeliveryEvent e : events) {
+                assertThat(SmtpSink.messagesTo(e.recipient()), hasSize(0));
+                assertThat(fx.statusNames(servers, e.eventId()), not(hasItem("failed")));
+            }
+        } finally {
+            servers.smtp().open();
+        }
+        for (DeliveryEvent e : events) {
+            fx.awaitStatus(servers, e.eventId(), "sent");
+            assertThat(awaitMail(e.recipient()).text(), containsString(codeOf(e)));
+        }
+        Thread.sleep(1500); // a second copy, if one were coming
+        for (DeliveryEvent e : events) {
+            assertThat(SmtpSink.messagesTo(e.recipient()), hasSize(1));
+            List<String> names = fx.statusNames(servers, e.eventId());
+            assertThat(names, not(hasItem("failed")));
+            assertThat(names, not(hasItem("expired")));
+            assertThat(fx.deadLetters(servers, e.eventId()), is(empty()));
+        }
+    }
+
+    private String codeOf(DeliveryEvent e) {
+        return fx.open(e);
+    }
+
+    /** The code expiring while SMTP is down: status {@code expired}, no DLQ, and nothing sent after it. */
+    @Test
+    void aCodeThatExpiresWhileSmtpIsDownEndsExpiredAndIsNotSentLater() throws Exception {
+        ConnectionConfig c = fx.publish(DeliveryFixtures.email(DeliveryFixtures.unique("email"), Map.of(),
+                "login@acme.test"));
+        String to = DeliveryFixtures.email();
+        // Retries stop 2 s before expiry here (stop-before-expiry): about 3 s of retrying.
+        DeliveryEvent e = fx.codeEvent("client-x", c, to, "717171", "en", Duration.ofSeconds(5));
+        servers.smtp().shut();
+        try {
+            fx.send(servers.topics().email(), e);
+            JsonNode expired = fx.awaitStatus(servers, e.eventId(), "expired");
+            assertThat(expired.path("reason").asText(), containsString("stopped retrying"));
+        } finally {
+            servers.smtp().open();
+        }
+        Thread.sleep(3000); // past the code's expiry: a retry still queued would have sent by now
+        assertThat(SmtpSink.messagesTo(to), hasSize(0));
+        List<String> names = fx.statusNames(servers, e.eventId());
+        assertThat(names.get(0), equalTo("retrying"));
+        assertThat(names.get(names.size() - 1), equalTo("expired"));
+        assertThat(names, not(hasItem("failed")));
+        assertThat(names, not(hasItem("sent")));
+        assertThat(fx.deadLetters(servers, e.eventId()), is(empty()));
+    }
+
+    /**
+     * Issue 20 §4: a process killed during its SMTP call leaves the claim and no outcome. An SMTP server cannot be
+     * asked whether it took the message, so after the claim's lease (4 s here) the email is sent again while the
+     * code is valid: a second copy of a valid code is better than none.
+     */
+    @Test
+    void anEmailWhoseSenderDiedDuringTheCallIsSentAfterTheLease() {
+        ConnectionConfig c = fx.publish(DeliveryFixtures.email(DeliveryFixtures.unique("email"), Map.of(),
+                "login@acme.test"));
+        String to = DeliveryFixtures.email();
+        DeliveryEvent e = fx.codeEvent("client-x", c, to, "929292", "en", Duration.ofMinutes(5));
+        Instant claimedAt = Instant.now();
+        ledger.claim(new DeliveryLedger.Subject(e.eventId(), "client-x", c.name(), "email"), 1,
+                DeliveryLedger.Claiming.call("smtp", 0), claimedAt, Duration.ofMinutes(10)).await()
+                .atMost(Duration.ofSeconds(5));
+        fx.send(servers.topics().email(), e);
+
+        // Before the lease ends the event waits ("retrying": another attempt is calling); a first look that comes
+        // after it (a slow start) sends at once.
+        JsonNode sent = fx.awaitStatus(servers, e.eventId(), "sent");
+        assertThat(Duration.between(claimedAt, Instant.parse(sent.path("at").asText())).toMillis(),
+                greaterThanOrEqualTo(4000L));
+        assertThat(awaitMail(to).text(), containsString("929292"));
+        assertThat(fx.statusNames(servers, e.eventId()), not(hasItem("failed")));
+        assertThat(fx.deadLetters(servers, e.eventId()), is(empty()));
     }
 
     @Test

@@ -180,22 +180,31 @@ class SmsDeliveryTest {
         assertThat(fx.statusNames(servers, e.eventId()), contains("failed"));
     }
 
+    /**
+     * Server errors go on being retried until shortly before the code expires (2 s before here), then the event ends
+     * {@code expired}: nothing more is sent, nothing is dead-lettered.
+     */
     @Test
-    void serverErrorsUntilAttemptsRunOutEndInTheDeadLetterTopic() {
+    void serverErrorsUntilTheCodeExpiresEndExpiredWithNothingMoreSent() throws Exception {
         ConnectionConfig c = fromConnection(Map.of());
         String to = DeliveryFixtures.phone();
         Answer unavailable = Answer.error(503, 20503, "Service Unavailable");
-        twilio().script(to, unavailable, unavailable, unavailable, unavailable, unavailable);
-        DeliveryEvent e = fx.codeEvent("client-x", c, to, "771100", "en", Duration.ofMinutes(5));
+        twilio().script(to, java.util.Collections.nCopies(40, unavailable).toArray(Answer[]::new));
+        DeliveryEvent e = fx.codeEvent("client-x", c, to, "771100", "en", Duration.ofSeconds(5));
         fx.send(servers.topics().sms(), e);
 
-        Received dead = fx.awaitDeadLetter(servers, e.eventId());
-        assertThat(dead.header(DeliveryPublisher.DEAD_LETTER_REASON),
-                allOf(containsString("gave up after 4 attempts"), containsString("503")));
-        fx.awaitStatus(servers, e.eventId(), "failed");
-        assertThat(twilio().requestsTo(to), hasSize(4));
+        JsonNode expired = fx.awaitStatus(servers, e.eventId(), "expired");
+        assertThat(expired.path("reason").asText(), allOf(containsString("stopped retrying"),
+                containsString("503")));
+        int calls = twilio().requestsTo(to).size();
+        assertThat(calls, greaterThan(2));
+        Thread.sleep(3000); // past the code's expiry
+        assertThat(twilio().requestsTo(to), hasSize(calls));
         assertThat(twilio().messagesTo(to), is(empty()));
-        assertThat(fx.statusNames(servers, e.eventId()), contains("retrying", "retrying", "retrying", "failed"));
+        List<String> names = fx.statusNames(servers, e.eventId());
+        assertThat(names.subList(0, names.size() - 1).stream().distinct().toList(), contains("retrying"));
+        assertThat(names.get(names.size() - 1), equalTo("expired"));
+        assertThat(fx.deadLetters(servers, e.eventId()), is(empty()));
     }
 
     @Test

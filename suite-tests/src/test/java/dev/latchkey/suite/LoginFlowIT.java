@@ -272,4 +272,39 @@ class LoginFlowIT {
             assertEquals(200, t.statusCode(), t.body());
         }
     }
+
+    /**
+     * Issue 20 §4: delivery-service SIGKILLed in the middle of an SMTP send. The server it was talking to hangs (the
+     * proxy holds the connection), so the kill lands inside the call. An SMTP server cannot be asked whether it took a
+     * message, so the restarted service sends the email again after the claim's lease (10 s in the suite) while the
+     * code is valid: the person gets exactly one email here (the held one never reached the sink), and its code
+     * logs them in.
+     */
+    @Test
+    void anEmailWhoseSenderIsKilledMidSendArrivesAfterTheLease() throws Exception {
+        String address = Suite.email();
+        suite.smtpGate.hold();
+        try {
+            HttpResponse<String> s = start(Map.of("connection", suite.emailConnection, "email", address, "send",
+                    "code"));
+            assertEquals(200, s.statusCode(), s.body());
+            // delivery-service claimed the event and is in its SMTP call: the gate holds its connection.
+            await().atMost(Duration.ofSeconds(30)).until(() -> suite.smtpGate.heldConnections() > 0);
+            suite.kill("delivery");
+            suite.smtpGate.open();
+            assertTrue(suite.mails(address).isEmpty());
+        } finally {
+            suite.smtpGate.open();
+            suite.start("delivery");
+            suite.awaitReady("delivery");
+        }
+        // The killed consumer's partitions come back after its Kafka session (10 s), the lease ends 10 s after the
+        // claim: then the email goes again.
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(() -> !suite.mails(address).isEmpty());
+        Thread.sleep(3000); // a second copy, if one were coming
+        assertEquals(1, suite.mails(address).size());
+        HttpResponse<String> t = otpGrant(suite.emailConnection, address, codeIn(mailBody(address)));
+        assertEquals(200, t.statusCode(), t.body());
+    }
 }

@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.latchkey.common.testing.LocalServers;
+import dev.latchkey.common.testing.TcpProxy;
 
 /**
  * The four packaged services (the quarkus-app of each sibling module) and nginx on one origin, started once per test
@@ -62,11 +63,15 @@ public final class Suite {
             .followRedirects(HttpClient.Redirect.NEVER).build();
     public String smsConnection;
     public String emailConnection;
+    /** delivery-service's SMTP server is the sink behind this proxy, which a test can make hang mid-call. */
+    public final TcpProxy smtpGate;
     public String clientId;
     private String managementToken;
 
     private Suite() throws Exception {
         traces = new TraceCollector();
+        smtpGate = new TcpProxy("127.0.0.1", LocalServers.smtpPort());
+        smtpGate.open();
         for (String s : List.of("otp", "token", "delivery", "admin")) {
             ports.put(s, freePort());
         }
@@ -146,6 +151,7 @@ public final class Suite {
         e.put("LATCHKEY_OTP_IP_LIMIT", "100000");
         e.put("LATCHKEY_DELIVERY_GROUP", "suite-" + RUN);
         e.put("LATCHKEY_DELIVERY_OUTBOX", "true");
+        e.put("LATCHKEY_SMTP_PORT", Integer.toString(smtpGate.port()));
         e.put("LATCHKEY_MANAGEMENT_CLIENT_ID", managementId);
         e.put("LATCHKEY_MANAGEMENT_CLIENT_SECRET", managementSecret);
         e.put("LATCHKEY_TOKEN_SERVICE_URL", "http://127.0.0.1:" + ports.get("token"));
@@ -170,7 +176,10 @@ public final class Suite {
                     "-Dlatchkey.delivery.topics.email-retry=" + t + ".email.retry",
                     // A killed consumer holds its partitions until its session times out (45 s by default): the
                     // crash test waits for that, so the suite's consumers time out sooner.
-                    "-Dkafka.session.timeout.ms=10000"));
+                    "-Dkafka.session.timeout.ms=10000",
+                    // The lease of a claim, after which an email whose sender died mid-call is sent again (2 min
+                    // in service).
+                    "-Dlatchkey.delivery.ledger.call-timeout=10s"));
         }
         cmd.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)

@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP forwarder on a random loopback port that tests switch on and off, to show a service going DOWN and UP
  * against a real server. While shut nothing listens on the port (clients get "connection refused", as with a wrong
- * address or a dead server); while open it forwards to the target.
+ * address or a dead server); while open it forwards to the target; while held it accepts connections and never
+ * answers (a server that hangs mid-call).
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -20,7 +21,9 @@ public final class TcpProxy implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> held = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    private volatile boolean holding;
 
     /** A proxy for the target on a free port, shut. */
     public TcpProxy(String targetHost, int targetPort) throws IOException {
@@ -39,8 +42,15 @@ public final class TcpProxy implements AutoCloseable {
         return server != null;
     }
 
-    /** Starts listening on the port and forwarding to the target. */
+    /** Starts listening on the port and forwarding to the target (held connections are cut). */
     public synchronized void open() {
+        holding = false;
+        held.forEach(TcpProxy::quietClose);
+        held.clear();
+        listen();
+    }
+
+    private void listen() {
         if (server != null) {
             return;
         }
@@ -55,8 +65,27 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Cuts every connection made so far and holds new ones: they are accepted and then get nothing, neither bytes
+     * nor a close, until {@link #open} or {@link #shut}.
+     */
+    public synchronized void hold() {
+        sockets.forEach(TcpProxy::quietClose);
+        sockets.clear();
+        holding = true;
+        listen();
+    }
+
+    /** Connections held at this moment (see {@link #hold}). */
+    public int heldConnections() {
+        return held.size();
+    }
+
     /** Stops listening and cuts every connection made so far. */
     public synchronized void shut() {
+        holding = false;
+        held.forEach(TcpProxy::quietClose);
+        held.clear();
         if (server != null) {
             try {
                 server.close();
@@ -73,6 +102,10 @@ public final class TcpProxy implements AutoCloseable {
         while (!s.isClosed()) {
             try {
                 Socket client = s.accept();
+                if (holding) {
+                    held.add(client);
+                    continue;
+                }
                 Socket upstream = new Socket(targetHost, targetPort);
                 sockets.add(client);
                 sockets.add(upstream);

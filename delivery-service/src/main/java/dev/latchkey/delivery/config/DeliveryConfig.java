@@ -86,10 +86,14 @@ public interface DeliveryConfig {
 
     interface Retry {
 
-        /** Attempts in all, the first included; after the last transient failure the event goes to the DLQ. */
-        @WithName("max-attempts")
-        @WithDefault("6")
-        int maxAttempts();
+        /**
+         * Transient failures are retried, with backoff, until this long before the code expires; a failure after
+         * that ends the event as {@code expired} (nothing more is sent). A message that arrives with less of the
+         * code's life left than this is of little use to the person.
+         */
+        @WithName("stop-before-expiry")
+        @WithDefault("10s")
+        Duration stopBeforeExpiry();
 
         /** Delay before the second attempt; each later one doubles it. */
         @WithName("initial-backoff")
@@ -118,8 +122,10 @@ public interface DeliveryConfig {
         Duration retentionAfterExpiry();
 
         /**
-         * A record left in the "calling" state for longer than this belongs to an attempt that died during the
-         * provider call: its outcome is unknown, so the event goes to the DLQ instead of being sent again.
+         * The lease of a claim: a record left in the "calling" state for longer than this belongs to an attempt that
+         * died during the provider call. What follows depends on the provider: SMTP, which cannot be asked whether
+         * it took the message, sends again while the code is valid; the others, whose outcome is then unknown, go
+         * to the DLQ instead of risking a second message (unless a receipt settled the record meanwhile).
          */
         @WithName("call-timeout")
         @WithDefault("2m")

@@ -3,6 +3,7 @@ package dev.latchkey.delivery.service;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.latchkey.delivery.provider.Provider.CrashRecovery;
 import dev.latchkey.delivery.store.DeliveryLedger.Record;
 import dev.latchkey.delivery.store.DeliveryLedger.State;
 
@@ -31,16 +32,25 @@ public sealed interface ClaimDecision {
     }
 
     /**
-     * @param callTimeout how long a claim may stay {@code calling} before its attempt counts as dead
-     * @param firstRecheck the shortest wait before looking again
+     * The claim outlived the call timeout and its provider cannot be asked (SMTP): send again, since the code is
+     * still valid.
      */
-    static ClaimDecision of(Record existing, Instant now, Duration callTimeout, Duration firstRecheck) {
+    record Resend(Record record) implements ClaimDecision {
+    }
+
+    /**
+     * @param callTimeout the claim's lease: how long it may stay {@code calling} before its attempt counts as dead
+     * @param firstRecheck the shortest wait before looking again
+     * @param recovery what the claim's provider allows after its lease
+     */
+    static ClaimDecision of(Record existing, Instant now, Duration callTimeout, Duration firstRecheck,
+            CrashRecovery recovery) {
         if (existing.state() != State.CALLING) {
             return new Duplicate(existing);
         }
         Instant deadline = existing.at().plus(callTimeout);
         if (deadline.isBefore(now)) {
-            return new OutcomeUnknown(existing);
+            return recovery == CrashRecovery.RESEND ? new Resend(existing) : new OutcomeUnknown(existing);
         }
         // Sooner while the claim is young: a live call has ended by then and recorded its outcome; a dead one is
         // settled by the provider's receipt or, at the deadline, decided above. Acknowledging this copy as a

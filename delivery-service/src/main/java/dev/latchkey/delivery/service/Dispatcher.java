@@ -22,6 +22,7 @@ import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.delivery.config.DeliveryConfig;
 import dev.latchkey.delivery.provider.Outgoing;
 import dev.latchkey.delivery.provider.Provider;
+import dev.latchkey.delivery.provider.Provider.CrashRecovery;
 import dev.latchkey.delivery.provider.ProviderException;
 import dev.latchkey.delivery.provider.Step;
 import dev.latchkey.delivery.service.DeliveryOutcome.Duplicate;
@@ -59,7 +60,7 @@ public class Dispatcher {
         this.ledger = ledger;
         this.config = config;
         this.backoff = new Backoff(config.retry().initialBackoff(), config.retry().maxBackoff());
-        this.retries = new RetryPolicy(config.retry().maxAttempts(), MIN_REMAINING);
+        this.retries = new RetryPolicy(config.retry().stopBeforeExpiry());
         this.clock = clock;
         this.tracer = tracer;
     }
@@ -86,7 +87,7 @@ public class Dispatcher {
                         Claim claim = rated.claim().get();
                         return claim.won()
                                 ? call(a, step, provider, message)
-                                : alreadyHandled(a, claim.existing().orElseThrow());
+                                : alreadyHandled(a, step, provider, message, claim.existing().orElseThrow());
                     }
                     SenderRateLimiter.Reservation reservation = rated.reservation();
                     if (!reservation.granted()) {
@@ -113,7 +114,7 @@ public class Dispatcher {
                 recordTtl(a, now))
                 .chain(claim -> claim.won()
                         ? call(a, step, provider, message)
-                        : alreadyHandled(a, claim.existing().orElseThrow()));
+                        : alreadyHandled(a, step, provider, message, claim.existing().orElseThrow()));
     }
 
     private Uni<DeliveryOutcome> call(Attempt a, Step step, Provider provider, Outgoing message) {
@@ -164,6 +165,9 @@ public class Dispatcher {
             Instant now) {
         return switch (retries.after(failure, a.number(), now, a.event().expiresAt(), backoff.after(a.number()))) {
             case RetryPolicy.GiveUp g -> finishFailed(a, provider, segments, g.reason(), now);
+            case RetryPolicy.Expire x -> ifStillCalling(a, ledger.finish(a.eventId(), State.EXPIRED,
+                    Map.of("provider", provider, "reason", x.reason()), now, recordTtl(a, now)),
+                    new Expired(x.reason()));
             case RetryPolicy.TryAgain t -> ifStillCalling(a, ledger.finish(a.eventId(), State.RETRYING,
                     Map.of("provider", provider, "reason", failure.getMessage()), now, recordTtl(a, now)),
                     new Retry(failure.getMessage(), t.notBefore(), a.number() + 1, provider));
@@ -200,10 +204,23 @@ public class Dispatcher {
         });
     }
 
-    private Uni<DeliveryOutcome> alreadyHandled(Attempt a, Record record) {
+    private Uni<DeliveryOutcome> alreadyHandled(Attempt a, Step step, Provider provider, Outgoing message,
+            Record record) {
         Instant now = clock.instant();
-        return switch (ClaimDecision.of(record, now, config.ledger().callTimeout(), config.retry().initialBackoff())) {
+        return switch (ClaimDecision.of(record, now, config.ledger().callTimeout(), config.retry().initialBackoff(),
+                provider.name().equals(record.get("provider")) ? provider.crashRecovery() : CrashRecovery.GIVE_UP)) {
             case ClaimDecision.Duplicate d -> Uni.createFrom().item(duplicate(d.record()));
+            // The provider cannot say whether it took the message: send again while the code is valid, under a
+            // claim of this attempt's own (the dead one's is taken over only if it is still the same).
+            case ClaimDecision.Resend r -> {
+                LOG.infof("event %s: the attempt that claimed it at %s stopped during its %s call; sending again",
+                        a.eventId(), record.at(), provider.name());
+                yield ledger.takeOver(a.subject(), a.number(), record, Claiming.call(provider.name(), step.index()),
+                        now, recordTtl(a, now)).chain(
+                                claim -> claim.won()
+                                        ? call(a, step, provider, message)
+                                        : Uni.createFrom().item(duplicate(claim.existing().orElseThrow())));
+            }
             // No receipt said the message exists: it may or may not have gone. Not sent again; the DLQ says so.
             case ClaimDecision.OutcomeUnknown u -> finishFailed(a, emptyToNull(u.record().get("provider")), null,
                     "an earlier attempt stopped during the provider call; outcome unknown, not sent again", now);

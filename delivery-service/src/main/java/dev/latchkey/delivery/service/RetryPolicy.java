@@ -6,13 +6,14 @@ import java.time.Instant;
 import dev.latchkey.delivery.provider.ProviderException;
 
 /**
- * What follows a provider's failure: another attempt later, or the end. Pure (the table-driven {@code RetryPolicyTest}
- * covers it); the caller draws the backoff delay.
+ * What follows a provider's failure: another attempt later, or the end. A transient failure is retried with backoff
+ * until {@code stopBeforeExpiry} before the code expires, the last attempt moved up to that point if the backoff
+ * would pass it; a failure after that ends the event as expired. A permanent one fails it at once. Pure (the
+ * table-driven {@code RetryPolicyTest} covers it); the caller draws the backoff delay.
  *
- * @param maxAttempts attempts in all, the first included
- * @param minRemaining a code with less than this left is not worth sending
+ * @param stopBeforeExpiry how long before the code's expiry retrying stops
  */
-public record RetryPolicy(int maxAttempts, Duration minRemaining) {
+public record RetryPolicy(Duration stopBeforeExpiry) {
 
     public sealed interface Decision {
     }
@@ -25,6 +26,10 @@ public record RetryPolicy(int maxAttempts, Duration minRemaining) {
     public record GiveUp(String reason) implements Decision {
     }
 
+    /** Stop: the code is about to expire; nothing more is sent. */
+    public record Expire(String reason) implements Decision {
+    }
+
     /**
      * @param attempt the attempt that failed (1 = the first)
      * @param delay the backoff before the next attempt
@@ -34,13 +39,12 @@ public record RetryPolicy(int maxAttempts, Duration minRemaining) {
         if (!failure.isTransient()) {
             return new GiveUp(reason);
         }
-        if (attempt >= maxAttempts) {
-            return new GiveUp("gave up after " + attempt + " attempts: " + reason);
+        Instant last = expiresAt.minus(stopBeforeExpiry);
+        if (!now.isBefore(last)) {
+            return new Expire("the code expires at " + expiresAt + "; stopped retrying after attempt " + attempt
+                    + ": " + reason);
         }
         Instant notBefore = now.plus(delay);
-        if (!notBefore.plus(minRemaining).isBefore(expiresAt)) {
-            return new GiveUp("the code expires before attempt " + (attempt + 1) + " could run: " + reason);
-        }
-        return new TryAgain(notBefore);
+        return new TryAgain(notBefore.isAfter(last) ? last : notBefore);
     }
 }

@@ -62,19 +62,7 @@ public class DeliveryLedger {
         }
     }
 
-    private static final RedisScript CLAIM = new RedisScript("""
-            local state = redis.call('HGET', KEYS[1], 'state')
-            if state then
-              local attempt = tonumber(redis.call('HGET', KEYS[1], 'attempt') or '0')
-              if state ~= 'retrying' or attempt >= tonumber(ARGV[1]) then
-                return redis.call('HGETALL', KEYS[1])
-              end
-            end
-            redis.call('HSET', KEYS[1], 'state', ARGV[7], 'attempt', ARGV[1], 'at', ARGV[2], 'client', ARGV[4],
-              'connection', ARGV[5], 'channel', ARGV[6], 'reason', ARGV[8], 'provider', ARGV[9], 'step', ARGV[10])
-            redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            return 1
-            """);
+    private static final RedisScript CLAIM = RedisScript.load("claim");
 
     /**
      * {@link #CLAIM} with the sender's rate-limit slot in the same round trip. A record that is handled already is
@@ -82,23 +70,7 @@ public class DeliveryLedger {
      * is taken (or, beyond the longest wait, not) and the event left unclaimed, for a claim when the wait is over.
      * Returns {@code {0}} (claimed), {@code {1, HGETALL}} (handled already) or {@code {2, granted, wait}}.
      */
-    private static final RedisScript CLAIM_WITHIN_RATE = new RedisScript(SenderRateLimiter.RESERVE_FUNCTION + """
-            local state = redis.call('HGET', KEYS[1], 'state')
-            if state then
-              local attempt = tonumber(redis.call('HGET', KEYS[1], 'attempt') or '0')
-              if state ~= 'retrying' or attempt >= tonumber(ARGV[1]) then
-                return {1, redis.call('HGETALL', KEYS[1])}
-              end
-            end
-            local granted, wait = reserve(KEYS[2], tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13]))
-            if granted ~= 0 or wait > 0 then
-              return {2, granted, wait}
-            end
-            redis.call('HSET', KEYS[1], 'state', ARGV[7], 'attempt', ARGV[1], 'at', ARGV[2], 'client', ARGV[4],
-              'connection', ARGV[5], 'channel', ARGV[6], 'reason', ARGV[8], 'provider', ARGV[9], 'step', ARGV[10])
-            redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            return {0}
-            """);
+    private static final RedisScript CLAIM_WITHIN_RATE = RedisScript.load("reserve", "claim-within-rate");
 
     /**
      * The end of a claimed attempt, written only while the record is still {@code calling}: Twilio's status callback
@@ -106,24 +78,12 @@ public class DeliveryLedger {
      * overwritten, least of all by a {@code retrying} that would send the code a second time. A record that is gone
      * (expired, or Redis lost it) is written again. Returns 1, or the record as it is.
      */
-    private static final RedisScript FINISH = new RedisScript("""
-            local state = redis.call('HGET', KEYS[1], 'state')
-            if state and state ~= 'calling' then
-              return redis.call('HGETALL', KEYS[1])
-            end
-            redis.call('HSET', KEYS[1], unpack(ARGV, 2))
-            redis.call('PEXPIRE', KEYS[1], ARGV[1])
-            return 1
-            """);
+    private static final RedisScript FINISH = RedisScript.load("finish");
 
     /** {@code sent} with the message id, only while the record is still {@code calling}. */
-    private static final RedisScript SENT_IF_CALLING = new RedisScript("""
-            if redis.call('HGET', KEYS[1], 'state') ~= 'calling' then
-              return 0
-            end
-            redis.call('HSET', KEYS[1], 'state', 'sent', 'at', ARGV[1], 'provider', ARGV[2], 'provider_id', ARGV[3])
-            return 1
-            """);
+    private static final RedisScript SENT_IF_CALLING = RedisScript.load("sent-if-calling");
+
+    private static final RedisScript TAKE_OVER = RedisScript.load("take-over");
 
     private final ReactiveRedisDataSource redis;
     private final SenderRateLimiter rateLimiter;
@@ -257,6 +217,20 @@ public class DeliveryLedger {
                 .map(r -> r.type() == ResponseType.MULTI
                         ? Optional.of(new Record(flatToMap(r)))
                         : Optional.<Record>empty());
+    }
+
+    /**
+     * Takes over a claim whose lease ran out ({@code dead}, as found), for a new call of this attempt: only while the
+     * record is still that claim, so of two attempts that found it only one calls.
+     */
+    public Uni<Claim> takeOver(Subject s, int attempt, Record dead, Claiming claiming, Instant now, Duration ttl) {
+        return TAKE_OVER.run(redis, List.of(key(s.eventId())), dead.fields().getOrDefault("at", ""),
+                Integer.toString(attempt), Long.toString(now.toEpochMilli()),
+                Long.toString(Math.max(1000, ttl.toMillis())), nz(claiming.provider()),
+                claiming.step() == null ? "" : claiming.step().toString())
+                .map(r -> r.type() == ResponseType.MULTI
+                        ? new Claim(Optional.of(new Record(flatToMap(r))))
+                        : new Claim(Optional.empty()));
     }
 
     public Uni<Optional<Record>> find(String eventId) {

@@ -22,12 +22,7 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class OutboxStore {
 
-    private static final RedisScript PUSH = new RedisScript("""
-            redis.call('LPUSH', KEYS[1], ARGV[1])
-            redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
-            redis.call('PEXPIRE', KEYS[1], ARGV[3])
-            return 1
-            """);
+    private static final RedisScript PUSH = RedisScript.load("outbox-push");
 
     private final ReactiveRedisDataSource redis;
     private final ObjectMapper mapper;

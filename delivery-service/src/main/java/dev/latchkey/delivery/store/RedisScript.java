@@ -1,5 +1,8 @@
 package dev.latchkey.delivery.store;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,7 +14,10 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
-/** A Lua script run by its SHA-1 (EVALSHA), loaded with EVAL the first time a server does not know it. */
+/**
+ * A Lua script run by its SHA-1 (EVALSHA), loaded with EVAL the first time a server does not know it. The sources are
+ * {@code src/main/resources/lua/*.lua}.
+ */
 final class RedisScript {
 
     private final String source;
@@ -25,6 +31,22 @@ final class RedisScript {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The script made of these files of {@code lua/}, in this order (a shared function first). */
+    static RedisScript load(String... names) {
+        StringBuilder source = new StringBuilder();
+        for (String name : names) {
+            try (InputStream in = RedisScript.class.getResourceAsStream("/lua/" + name + ".lua")) {
+                if (in == null) {
+                    throw new IllegalStateException("no script lua/" + name + ".lua");
+                }
+                source.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new RedisScript(source.toString());
     }
 
     Uni<Response> run(ReactiveRedisDataSource redis, List<String> keys, String... args) {

@@ -19,29 +19,11 @@ import io.smallrye.mutiny.Uni;
 public class SenderRateLimiter {
 
     /**
-     * The reservation as a Lua function, shared with {@link DeliveryLedger}'s claim that reserves a slot in the same
-     * round trip: returns {@code -1, wait} (nothing reserved, the slot is further than {@code max_wait} away) or
-     * {@code 0, wait} (reserved; send after {@code wait} microseconds).
+     * {@code lua/reserve.lua} holds the reservation as a Lua function, shared with {@link DeliveryLedger}'s claim that
+     * reserves a slot in the same round trip: it returns {@code -1, wait} (nothing reserved, the slot is further than
+     * {@code max_wait} away) or {@code 0, wait} (reserved; send after {@code wait} microseconds).
      */
-    static final String RESERVE_FUNCTION = """
-            local function reserve(key, interval, burst, max_wait)
-              local t = redis.call('TIME')
-              local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-              local tat = tonumber(redis.call('GET', key) or '0')
-              if tat < now then tat = now end
-              local wait = tat - now - (burst - 1) * interval
-              if wait < 0 then wait = 0 end
-              if wait > max_wait then return -1, wait end
-              local next_tat = tat + interval
-              redis.call('SET', key, string.format('%d', next_tat), 'PX', math.ceil((next_tat - now) / 1000) + 1000)
-              return 0, wait
-            end
-            """;
-
-    private static final RedisScript RESERVE = new RedisScript(RESERVE_FUNCTION + """
-            local granted, wait = reserve(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
-            return {granted, wait}
-            """);
+    private static final RedisScript RESERVE = RedisScript.load("reserve", "reserve-slot");
 
     private final ReactiveRedisDataSource redis;
 

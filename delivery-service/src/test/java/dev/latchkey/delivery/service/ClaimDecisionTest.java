@@ -1,5 +1,7 @@
 package dev.latchkey.delivery.service;
 
+import static dev.latchkey.delivery.provider.Provider.CrashRecovery.GIVE_UP;
+import static dev.latchkey.delivery.provider.Provider.CrashRecovery.RESEND;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.instanceOf;
@@ -13,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.latchkey.delivery.provider.Provider.CrashRecovery;
 import dev.latchkey.delivery.store.DeliveryLedger.Record;
 
 /** What an attempt does with the record it found instead of a claim. No servers. */
@@ -27,28 +30,33 @@ class ClaimDecisionTest {
                 Long.toString(NOW.minus(age).toEpochMilli())));
     }
 
-    /** state, age of the claim, expected decision, expected recheck delay from now (ms) or -1. */
+    /** state, age of the claim, the provider's crash recovery, expected decision, recheck delay (ms) or -1. */
     static Stream<Arguments> table() {
         return Stream.of(
-                Arguments.of("sent", Duration.ofSeconds(5), ClaimDecision.Duplicate.class, -1L),
-                Arguments.of("failed", Duration.ofSeconds(5), ClaimDecision.Duplicate.class, -1L),
-                Arguments.of("expired", Duration.ofSeconds(5), ClaimDecision.Duplicate.class, -1L),
+                Arguments.of("sent", Duration.ofSeconds(5), GIVE_UP, ClaimDecision.Duplicate.class, -1L),
+                Arguments.of("failed", Duration.ofSeconds(5), GIVE_UP, ClaimDecision.Duplicate.class, -1L),
+                Arguments.of("expired", Duration.ofSeconds(5), GIVE_UP, ClaimDecision.Duplicate.class, -1L),
                 // A retrying record this attempt could not claim belongs to a later attempt.
-                Arguments.of("retrying", Duration.ofSeconds(5), ClaimDecision.Duplicate.class, -1L),
+                Arguments.of("retrying", Duration.ofSeconds(5), GIVE_UP, ClaimDecision.Duplicate.class, -1L),
                 // A young claim: look again after the first recheck delay.
-                Arguments.of("calling", Duration.ofMillis(200), ClaimDecision.Recheck.class, 1000L),
+                Arguments.of("calling", Duration.ofMillis(200), GIVE_UP, ClaimDecision.Recheck.class, 1000L),
                 // An older one: after as long again as it is old.
-                Arguments.of("calling", Duration.ofSeconds(10), ClaimDecision.Recheck.class, 10_000L),
+                Arguments.of("calling", Duration.ofSeconds(10), GIVE_UP, ClaimDecision.Recheck.class, 10_000L),
                 // Never beyond the deadline: just after it, where the next decision is made.
-                Arguments.of("calling", Duration.ofSeconds(100), ClaimDecision.Recheck.class, 20_001L),
-                Arguments.of("calling", Duration.ofSeconds(120), ClaimDecision.Recheck.class, 1L),
-                Arguments.of("calling", Duration.ofSeconds(121), ClaimDecision.OutcomeUnknown.class, -1L));
+                Arguments.of("calling", Duration.ofSeconds(100), GIVE_UP, ClaimDecision.Recheck.class, 20_001L),
+                Arguments.of("calling", Duration.ofSeconds(120), GIVE_UP, ClaimDecision.Recheck.class, 1L),
+                Arguments.of("calling", Duration.ofSeconds(121), GIVE_UP, ClaimDecision.OutcomeUnknown.class, -1L),
+                // SMTP cannot be asked whether it took the message: after the lease it is sent again.
+                Arguments.of("calling", Duration.ofSeconds(121), RESEND, ClaimDecision.Resend.class, -1L),
+                Arguments.of("calling", Duration.ofSeconds(119), RESEND, ClaimDecision.Recheck.class, 1_001L),
+                Arguments.of("sent", Duration.ofSeconds(500), RESEND, ClaimDecision.Duplicate.class, -1L),
+                Arguments.of("expired", Duration.ofSeconds(500), RESEND, ClaimDecision.Duplicate.class, -1L));
     }
 
-    @ParameterizedTest(name = "{0}, claimed {1} ago → {2}")
+    @ParameterizedTest(name = "{0}, claimed {1} ago, {2} → {3}")
     @MethodSource("table")
-    void decides(String state, Duration age, Class<?> expected, long recheckMillis) {
-        ClaimDecision d = ClaimDecision.of(record(state, age), NOW, CALL_TIMEOUT, FIRST_RECHECK);
+    void decides(String state, Duration age, CrashRecovery recovery, Class<?> expected, long recheckMillis) {
+        ClaimDecision d = ClaimDecision.of(record(state, age), NOW, CALL_TIMEOUT, FIRST_RECHECK, recovery);
         assertThat(d, instanceOf(expected));
         if (d instanceof ClaimDecision.Recheck r) {
             assertThat(Duration.between(NOW, r.at()).toMillis(), equalTo(recheckMillis));

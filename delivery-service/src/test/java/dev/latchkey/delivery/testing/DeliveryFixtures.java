@@ -159,6 +159,11 @@ public class DeliveryFixtures {
                 cipher.encrypt(link, DeliveryEvent.cipherContext(id)), language, now, now.plus(ttl));
     }
 
+    /** The code an event carries, opened. */
+    public String open(DeliveryEvent e) {
+        return cipher.decrypt(e.codeEnc(), DeliveryEvent.cipherContext(e.eventId()));
+    }
+
     /** Publishes the event the way otp-service does: keyed by recipient, JSON. */
     public void send(String topic, DeliveryEvent event) {
         try {

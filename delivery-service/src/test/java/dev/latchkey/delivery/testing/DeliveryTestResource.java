@@ -61,7 +61,7 @@ public class DeliveryTestResource implements QuarkusTestResourceLifecycleManager
                 Map.entry("latchkey.delivery.twilio.sender-rates.\"" + SLOW_SENDER + "\"", "2"),
                 Map.entry("latchkey.delivery.retry.initial-backoff", "300ms"),
                 Map.entry("latchkey.delivery.retry.max-backoff", "1s"),
-                Map.entry("latchkey.delivery.retry.max-attempts", "4"),
+                Map.entry("latchkey.delivery.retry.stop-before-expiry", "2s"),
                 // A claim left "calling" is declared dead after this (2 minutes in service).
                 Map.entry("latchkey.delivery.ledger.call-timeout", "4s"),
                 Map.entry("quarkus.mailer.host", "127.0.0.1"),
