@@ -18,6 +18,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 
+import dev.latchkey.common.redis.LuaScript;
+import dev.latchkey.common.redis.ScriptRunner;
+
 /**
  * The delivery record of each event, in Redis under {@code delivery:event:<event id>}: what makes a redelivered event
  * a no-op. An attempt first claims the record (state {@code calling}) just before the provider call; a record that
@@ -62,7 +65,7 @@ public class DeliveryLedger {
         }
     }
 
-    private static final RedisScript CLAIM = RedisScript.load("claim");
+    private static final LuaScript CLAIM = LuaScript.load("claim.lua");
 
     /**
      * {@link #CLAIM} with the sender's rate-limit slot in the same round trip. A record that is handled already is
@@ -70,7 +73,7 @@ public class DeliveryLedger {
      * is taken (or, beyond the longest wait, not) and the event left unclaimed, for a claim when the wait is over.
      * Returns {@code {0}} (claimed), {@code {1, HGETALL}} (handled already) or {@code {2, granted, wait}}.
      */
-    private static final RedisScript CLAIM_WITHIN_RATE = RedisScript.load("reserve", "claim-within-rate");
+    private static final LuaScript CLAIM_WITHIN_RATE = LuaScript.load("reserve.lua", "claim-within-rate.lua");
 
     /**
      * The end of a claimed attempt, written only while the record is still {@code calling}: Twilio's status callback
@@ -78,20 +81,22 @@ public class DeliveryLedger {
      * overwritten, least of all by a {@code retrying} that would send the code a second time. A record that is gone
      * (expired, or Redis lost it) is written again. Returns 1, or the record as it is.
      */
-    private static final RedisScript FINISH = RedisScript.load("finish");
+    private static final LuaScript FINISH = LuaScript.load("finish.lua");
 
     /** {@code sent} with the message id, only while the record is still {@code calling}. */
-    private static final RedisScript SENT_IF_CALLING = RedisScript.load("sent-if-calling");
+    private static final LuaScript SENT_IF_CALLING = LuaScript.load("sent-if-calling.lua");
 
-    private static final RedisScript TAKE_OVER = RedisScript.load("take-over");
+    private static final LuaScript TAKE_OVER = LuaScript.load("take-over.lua");
 
     private final ReactiveRedisDataSource redis;
+    private final ScriptRunner scripts;
     private final SenderRateLimiter rateLimiter;
     private final boolean cluster;
 
-    public DeliveryLedger(ReactiveRedisDataSource redis, SenderRateLimiter rateLimiter,
+    public DeliveryLedger(ReactiveRedisDataSource redis, ScriptRunner scripts, SenderRateLimiter rateLimiter,
             @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String redisClientType) {
         this.redis = redis;
+        this.scripts = scripts;
         this.rateLimiter = rateLimiter;
         this.cluster = "cluster".equalsIgnoreCase(redisClientType);
     }
@@ -152,10 +157,10 @@ public class DeliveryLedger {
      * {@code expired} or {@code failed} when it ends without one), unless a record says it was handled already.
      */
     public Uni<Claim> claim(Subject s, int attempt, Claiming claiming, Instant now, Duration ttl) {
-        return CLAIM.run(redis, List.of(key(s.eventId())), Integer.toString(attempt),
+        return scripts.run(CLAIM.call(List.of(key(s.eventId())), List.of(Integer.toString(attempt),
                 Long.toString(now.toEpochMilli()), Long.toString(Math.max(1000, ttl.toMillis())), nz(s.clientId()),
                 nz(s.connection()), nz(s.channel()), claiming.state().wire(), nz(claiming.reason()),
-                nz(claiming.provider()), claiming.step() == null ? "" : claiming.step().toString())
+                nz(claiming.provider()), claiming.step() == null ? "" : claiming.step().toString())))
                 .map(r -> r.type() == ResponseType.MULTI
                         ? new Claim(Optional.of(new Record(flatToMap(r))))
                         : new Claim(Optional.empty()));
@@ -181,11 +186,12 @@ public class DeliveryLedger {
                     ? claim(s, attempt, claiming, now, ttl).map(c -> new RatedClaim(Optional.of(c), r))
                     : Uni.createFrom().item(new RatedClaim(Optional.empty(), r)));
         }
-        return CLAIM_WITHIN_RATE.run(redis, List.of(key(s.eventId()), slot.key()), Integer.toString(attempt),
-                Long.toString(now.toEpochMilli()), Long.toString(Math.max(1000, ttl.toMillis())), nz(s.clientId()),
-                nz(s.connection()), nz(s.channel()), claiming.state().wire(), "", nz(claiming.provider()),
+        return scripts.run(CLAIM_WITHIN_RATE.call(List.of(key(s.eventId()), slot.key()), List.of(
+                Integer.toString(attempt), Long.toString(now.toEpochMilli()),
+                Long.toString(Math.max(1000, ttl.toMillis())), nz(s.clientId()), nz(s.connection()), nz(s.channel()),
+                claiming.state().wire(), "", nz(claiming.provider()),
                 claiming.step() == null ? "" : claiming.step().toString(), Long.toString(slot.intervalMicros()),
-                Integer.toString(slot.burst()), Long.toString(slot.maxWaitMicros()))
+                Integer.toString(slot.burst()), Long.toString(slot.maxWaitMicros()))))
                 .map(r -> switch (r.get(0).toInteger()) {
                     case 0 -> new RatedClaim(Optional.of(new Claim(Optional.empty())),
                             new SenderRateLimiter.Reservation(true, Duration.ZERO));
@@ -213,7 +219,7 @@ public class DeliveryLedger {
             args.add(k);
             args.add(nz(v));
         });
-        return FINISH.run(redis, List.of(key(eventId)), args.toArray(String[]::new))
+        return scripts.run(FINISH.call(List.of(key(eventId)), args))
                 .map(r -> r.type() == ResponseType.MULTI
                         ? Optional.of(new Record(flatToMap(r)))
                         : Optional.<Record>empty());
@@ -224,10 +230,10 @@ public class DeliveryLedger {
      * record is still that claim, so of two attempts that found it only one calls.
      */
     public Uni<Claim> takeOver(Subject s, int attempt, Record dead, Claiming claiming, Instant now, Duration ttl) {
-        return TAKE_OVER.run(redis, List.of(key(s.eventId())), dead.fields().getOrDefault("at", ""),
+        return scripts.run(TAKE_OVER.call(List.of(key(s.eventId())), List.of(dead.fields().getOrDefault("at", ""),
                 Integer.toString(attempt), Long.toString(now.toEpochMilli()),
                 Long.toString(Math.max(1000, ttl.toMillis())), nz(claiming.provider()),
-                claiming.step() == null ? "" : claiming.step().toString())
+                claiming.step() == null ? "" : claiming.step().toString())))
                 .map(r -> r.type() == ResponseType.MULTI
                         ? new Claim(Optional.of(new Record(flatToMap(r))))
                         : new Claim(Optional.empty()));
@@ -245,8 +251,8 @@ public class DeliveryLedger {
      * @return whether the record was still {@code calling} and is now {@code sent}
      */
     public Uni<Boolean> sentIfCalling(String eventId, String provider, String providerId, Instant now) {
-        return SENT_IF_CALLING.run(redis, List.of(key(eventId)), Long.toString(now.toEpochMilli()), provider,
-                providerId).map(r -> r.toInteger() == 1);
+        return scripts.run(SENT_IF_CALLING.call(List.of(key(eventId)), List.of(Long.toString(now.toEpochMilli()),
+                provider, providerId))).map(r -> r.toInteger() == 1);
     }
 
     /** Records what the provider later said about the message (delivered, undelivered, ...). Keeps the TTL. */

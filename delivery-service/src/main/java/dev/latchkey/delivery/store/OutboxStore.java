@@ -14,6 +14,9 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 
+import dev.latchkey.common.redis.LuaScript;
+import dev.latchkey.common.redis.ScriptRunner;
+
 /**
  * The local SMS outbox: the messages that would have gone through Twilio, newest first, in a Redis list per recipient
  * ({@code delivery:outbox:<E.164 number>}), trimmed and expiring. For machines without Twilio credentials only: it
@@ -22,13 +25,15 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class OutboxStore {
 
-    private static final RedisScript PUSH = RedisScript.load("outbox-push");
+    private static final LuaScript PUSH = LuaScript.load("outbox-push.lua");
 
     private final ReactiveRedisDataSource redis;
+    private final ScriptRunner scripts;
     private final ObjectMapper mapper;
 
-    public OutboxStore(ReactiveRedisDataSource redis, ObjectMapper mapper) {
+    public OutboxStore(ReactiveRedisDataSource redis, ScriptRunner scripts, ObjectMapper mapper) {
         this.redis = redis;
+        this.scripts = scripts;
         this.mapper = mapper;
     }
 
@@ -46,8 +51,8 @@ public class OutboxStore {
         } catch (Exception e) {
             return Uni.createFrom().failure(new IllegalStateException("outbox message does not serialise"));
         }
-        return PUSH.run(redis, List.of(key(message.to())), json, Integer.toString(Math.max(1, keep)),
-                Long.toString(Math.max(1000, retention.toMillis()))).replaceWithVoid();
+        return scripts.run(PUSH.call(List.of(key(message.to())), List.of(json, Integer.toString(Math.max(1, keep)),
+                Long.toString(Math.max(1000, retention.toMillis()))))).replaceWithVoid();
     }
 
     /** Newest first. */

@@ -5,8 +5,10 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+
+import dev.latchkey.common.redis.LuaScript;
+import dev.latchkey.common.redis.ScriptRunner;
 
 /**
  * A messages-per-second limit per sender, shared by every instance because its state lives in Redis (one key per
@@ -23,12 +25,12 @@ public class SenderRateLimiter {
      * reserves a slot in the same round trip: it returns {@code -1, wait} (nothing reserved, the slot is further than
      * {@code max_wait} away) or {@code 0, wait} (reserved; send after {@code wait} microseconds).
      */
-    private static final RedisScript RESERVE = RedisScript.load("reserve", "reserve-slot");
+    private static final LuaScript RESERVE = LuaScript.load("reserve.lua", "reserve-slot.lua");
 
-    private final ReactiveRedisDataSource redis;
+    private final ScriptRunner scripts;
 
-    public SenderRateLimiter(ReactiveRedisDataSource redis) {
-        this.redis = redis;
+    public SenderRateLimiter(ScriptRunner scripts) {
+        this.scripts = scripts;
     }
 
     /**
@@ -40,7 +42,7 @@ public class SenderRateLimiter {
 
     /** Reserves the sender's next slot if it comes within the slot's longest wait (see {@link #slot}). */
     public Uni<Reservation> reserve(Slot slot) {
-        return RESERVE.run(redis, List.of(slot.key()), slot.arguments())
+        return scripts.run(RESERVE.call(List.of(slot.key()), slot.arguments()))
                 .map(r -> reservation(r.get(0).toLong(), r.get(1).toLong()));
     }
 
@@ -57,8 +59,8 @@ public class SenderRateLimiter {
     /** A sender's rate-limit key and the reservation's parameters (interval and longest wait in microseconds). */
     public record Slot(String key, long intervalMicros, int burst, long maxWaitMicros) {
 
-        String[] arguments() {
-            return new String[]{Long.toString(intervalMicros), Integer.toString(burst), Long.toString(maxWaitMicros)};
+        List<String> arguments() {
+            return List.of(Long.toString(intervalMicros), Integer.toString(burst), Long.toString(maxWaitMicros));
         }
     }
 
