@@ -33,6 +33,7 @@ import dev.latchkey.delivery.service.DeliveryOutcome;
 import dev.latchkey.delivery.service.DeliveryOutcome.Duplicate;
 import dev.latchkey.delivery.service.DeliveryOutcome.Expired;
 import dev.latchkey.delivery.service.DeliveryOutcome.Failed;
+import dev.latchkey.delivery.service.DeliveryOutcome.FailedOver;
 import dev.latchkey.delivery.service.DeliveryOutcome.Receipt;
 import dev.latchkey.delivery.service.DeliveryOutcome.Retry;
 import dev.latchkey.delivery.service.DeliveryOutcome.Sent;
@@ -103,6 +104,14 @@ public class DeliveryPublisher {
                     "failed")
                     .chain(() -> status(status(report, null, f.reason(), f.segments(), report.attempt()), trace));
             case Receipt r -> status(status(report, r.providerId(), r.reason(), null, report.attempt()), trace);
+            case FailedOver f -> {
+                failedOver(channel, f);
+                yield status(status(report, null, "route step " + f.fromStep() + " (" + f.fromProvider()
+                        + ") → step " + f.toStep() + " (" + f.toProvider() + "): " + f.reason(), null,
+                        report.attempt()), trace)
+                        .chain(() -> publish(new Report(report.subject(), report.attempt(), report.issuedAt(),
+                                f.then()), source, trace));
+            }
         };
     }
 
@@ -124,6 +133,17 @@ public class DeliveryPublisher {
                         + "retrying, and the receipts' delivered, ...)")
                 .tag("channel", channel).tag("status", state).tag("provider", p)
                 .register(metrics)).increment();
+    }
+
+    /** Failovers per channel, from and to provider, and the kind of failure that caused it. */
+    private void failedOver(String channel, FailedOver f) {
+        String kind = f.reason().contains("did not answer within") ? "timeout" : "failure";
+        counters.computeIfAbsent("failover/" + channel + '/' + f.fromProvider() + '/' + f.toProvider() + '/' + kind,
+                k -> Counter.builder("latchkey.delivery.failovers")
+                        .description("Route steps that gave up an event to the next step, by reason")
+                        .tag("channel", channel).tag("from", f.fromProvider()).tag("to", f.toProvider())
+                        .tag("reason", kind).register(metrics))
+                .increment();
     }
 
     private void latency(String channel, Instant issuedAt) {

@@ -42,6 +42,9 @@ public class SmtpEmailSender implements Provider {
     public static final String PASSWORD = "password";
     public static final String TLS = "tls";
 
+    /** Authentication required / too weak / refused. */
+    private static final java.util.Set<Integer> SENDER_REPLIES = java.util.Set.of(530, 534, 535);
+
     private final ReactiveMailer mailer;
     private final Vertx vertx;
     private final ProviderSecrets secrets;
@@ -155,9 +158,13 @@ public class SmtpEmailSender implements Provider {
     static ProviderException classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SMTPException smtp) {
-                // 5xx: the server will not take this message; 4xx: try again later.
-                return new ProviderException("smtp " + smtp.getReplyCode() + " " + smtp.getReplyMessage(),
-                        !smtp.isPermanent());
+                // 5xx: the server will not take this message; 4xx: try again later. Refused credentials are the
+                // sender's (another step of the route may send it).
+                String reason = "smtp " + smtp.getReplyCode() + " " + smtp.getReplyMessage();
+                if (SENDER_REPLIES.contains(smtp.getReplyCode())) {
+                    return new ProviderException(reason, ProviderException.Kind.SENDER);
+                }
+                return new ProviderException(reason, !smtp.isPermanent());
             }
             if (t instanceof IllegalArgumentException) {
                 // A malformed address or header: no server will take it.

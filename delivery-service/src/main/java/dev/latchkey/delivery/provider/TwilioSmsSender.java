@@ -63,17 +63,21 @@ public class TwilioSmsSender implements Provider {
 
     private static final Logger LOG = Logger.getLogger(TwilioSmsSender.class);
 
-    /** Twilio error codes that will not succeed on a retry of the same message. */
+    /** Twilio error codes of the person or the message: no sender will send it. */
     private static final Set<Integer> PERMANENT_CODES = Set.of(
             21211, // invalid 'To' number
-            21212, // invalid 'From' number
-            21408, // region not enabled
-            21606, // 'From' not a valid SMS-capable number
             21610, // recipient unsubscribed (STOP)
-            21612, // 'To' not reachable from 'From'
             21614, // 'To' not a mobile number
-            21617, // body too long
-            30007); // carrier filtering
+            21617); // body too long
+
+    /** Twilio error codes of the sender: this one will not send it, another step of the route may. */
+    private static final Set<Integer> SENDER_CODES = Set.of(
+            20003, // authentication failed (the step's credentials)
+            21212, // invalid 'From' number
+            21408, // region not enabled for the account
+            21606, // 'From' not a valid SMS-capable number
+            21612, // 'To' not reachable from 'From'
+            30007); // carrier filtering of this sender
 
     private final DeliveryConfig.Twilio config;
     private final ProviderSecrets secrets;
@@ -228,10 +232,13 @@ public class TwilioSmsSender implements Provider {
             // No HTTP answer: the connection failed or timed out.
             return new ProviderException(reason.strip(), true);
         }
-        boolean transientFailure = status == 429 || status >= 500 || (code != null && code == 20429);
         if (code != null && PERMANENT_CODES.contains(code)) {
-            transientFailure = false;
+            return new ProviderException(reason.strip(), ProviderException.Kind.PERMANENT);
         }
+        if (code != null && SENDER_CODES.contains(code) || status == 401 || status == 403) {
+            return new ProviderException(reason.strip(), ProviderException.Kind.SENDER);
+        }
+        boolean transientFailure = status == 429 || status >= 500 || (code != null && code == 20429);
         return new ProviderException(reason.strip(), transientFailure);
     }
 

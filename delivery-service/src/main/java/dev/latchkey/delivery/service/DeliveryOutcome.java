@@ -36,6 +36,14 @@ public sealed interface DeliveryOutcome {
                 DeliveryOutcome {
     }
 
+    /**
+     * Step {@code fromStep} failed ({@code reason}) and the route's step {@code toStep} took over at once; what became
+     * of that is {@code then}.
+     */
+    record FailedOver(String fromProvider, int fromStep, String toProvider, int toStep, String reason,
+            DeliveryOutcome then) implements DeliveryOutcome {
+    }
+
     /** The state a status event of this outcome carries. */
     default DeliveryState state() {
         return switch (this) {
@@ -45,6 +53,7 @@ public sealed interface DeliveryOutcome {
             case Retry r -> DeliveryState.RETRYING;
             case Failed f -> DeliveryState.FAILED;
             case Receipt r -> r.state();
+            case FailedOver f -> DeliveryState.FAILED_OVER;
         };
     }
 
@@ -57,6 +66,7 @@ public sealed interface DeliveryOutcome {
             case Retry r -> r.provider();
             case Failed f -> f.provider();
             case Receipt r -> r.provider();
+            case FailedOver f -> f.fromProvider();
         };
     }
 }

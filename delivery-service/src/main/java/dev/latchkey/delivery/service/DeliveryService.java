@@ -2,6 +2,7 @@ package dev.latchkey.delivery.service;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,16 +37,18 @@ public class DeliveryService {
     private final MessageRenderer renderer;
     private final Providers providers;
     private final Dispatcher dispatcher;
+    private final OutcomeRecorder records;
     private final DeliveryConfig config;
     private final Clock clock;
 
     public DeliveryService(ConfigView configView, PlatformCipher cipher, MessageRenderer renderer,
-            Providers providers, Dispatcher dispatcher, DeliveryConfig config, Clock clock) {
+            Providers providers, Dispatcher dispatcher, OutcomeRecorder records, DeliveryConfig config, Clock clock) {
         this.configView = configView;
         this.cipher = cipher;
         this.renderer = renderer;
         this.providers = providers;
         this.dispatcher = dispatcher;
+        this.records = records;
         this.config = config;
         this.clock = clock;
     }
@@ -56,10 +59,10 @@ public class DeliveryService {
                 // expired code is not worth a retry even if its record could not be written.
                 .onFailure().recoverWithItem(e -> {
                     Instant next = clock.instant().plus(dispatcher.backoff().after(1));
-                    return a.event().expiresAt() != null && Dispatcher.expiredAt(a, next)
+                    return a.event().expiresAt() != null && OutcomeRecorder.expiredAt(a, next)
                             ? new Expired("code expired at " + a.event().expiresAt() + " (not recorded: "
-                                    + Dispatcher.describe(e) + ")")
-                            : new Retry("delivery-service dependency failed: " + Dispatcher.describe(e), next,
+                                    + OutcomeRecorder.describe(e) + ")")
+                            : new Retry("delivery-service dependency failed: " + OutcomeRecorder.describe(e), next,
                                     a.number(), null);
                 });
     }
@@ -69,8 +72,8 @@ public class DeliveryService {
         if (malformed != null) {
             return Uni.createFrom().item(new Failed("malformed event: " + malformed, null, null));
         }
-        if (Dispatcher.expiredAt(a, clock.instant())) {
-            return dispatcher.expire(a);
+        if (OutcomeRecorder.expiredAt(a, clock.instant())) {
+            return records.expire(a);
         }
         Optional<ConnectionConfig> found = configView.connection(a.event().connection());
         if (found.isEmpty()) {
@@ -78,34 +81,44 @@ public class DeliveryService {
                 return Uni.createFrom().item(new Retry("configuration not loaded yet",
                         clock.instant().plus(dispatcher.backoff().after(1)), a.number(), null));
             }
-            return dispatcher.fail(a, "unknown connection " + a.event().connection(), null, null);
+            return records.fail(a, "unknown connection " + a.event().connection(), null, null);
         }
         ConnectionConfig connection = found.get();
         if (!a.channel().equals(connection.strategy())) {
-            return dispatcher.fail(a, "connection " + connection.name() + " is not an " + a.channel()
+            return records.fail(a, "connection " + connection.name() + " is not an " + a.channel()
                     + " connection", null, null);
         }
         Outgoing message;
         try {
             message = render(a, connection);
         } catch (PlatformCipher.DecryptionException e) {
-            return dispatcher.fail(a, "the event's code does not open with the platform key", null, null);
+            return records.fail(a, "the event's code does not open with the platform key", null, null);
         } catch (MessageRenderer.TemplateException | IllegalArgumentException e) {
-            return dispatcher.fail(a, e.getMessage(), null, null);
+            return records.fail(a, e.getMessage(), null, null);
         }
-        List<Step> route = Routes.of(connection, config.mail().from());
-        Step step = route.get(0);
-        Integer segments = ConnectionConfig.SMS.equals(a.channel()) ? message.segments() : null;
-        Optional<Provider> provider = providers.named(step.provider()).filter(p -> p.serves(a.channel()));
-        if (provider.isEmpty()) {
-            return dispatcher.fail(a, "connection " + connection.name() + " names provider " + step.provider()
-                    + ", which does not send " + a.channel(), step.provider(), segments);
+        // The steps that can send; one that cannot (no such provider, a missing setting) is passed over, and a route
+        // of none fails with the first step's reason.
+        List<Leg> route = new ArrayList<>();
+        String problem = null;
+        String problemProvider = null;
+        for (Step step : Routes.of(connection, config.mail().from())) {
+            Optional<Provider> provider = providers.named(step.provider()).filter(p -> p.serves(a.channel()));
+            String why = provider.isEmpty()
+                    ? "connection " + connection.name() + " names provider " + step.provider()
+                            + ", which does not send " + a.channel()
+                    : provider.get().problem(step);
+            if (why == null) {
+                route.add(new Leg(step, provider.get()));
+            } else if (problem == null) {
+                problem = why;
+                problemProvider = step.provider();
+            }
         }
-        String problem = provider.get().problem(step);
-        if (problem != null) {
-            return dispatcher.fail(a, problem, step.provider(), segments);
+        if (route.isEmpty()) {
+            return records.fail(a, problem, problemProvider,
+                    ConnectionConfig.SMS.equals(a.channel()) ? message.segments() : null);
         }
-        return dispatcher.dispatch(a, step, provider.get(), message);
+        return dispatcher.dispatch(a, List.copyOf(route), message);
     }
 
     private Outgoing render(Attempt a, ConnectionConfig connection) {

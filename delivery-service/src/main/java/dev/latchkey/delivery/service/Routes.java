@@ -1,5 +1,6 @@
 package dev.latchkey.delivery.service;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,10 @@ import dev.latchkey.delivery.provider.TwilioSmsSender;
 
 /**
  * A connection's delivery route: the ordered steps that may send its messages. Derived from the connection's own
- * settings: an SMS connection with Twilio credentials sends through Twilio (its From number or Messaging Service),
- * one without through the local outbox; an email connection through SMTP (its own server, else the service's
- * mailer), From its own address or the service's. Pure: the table-driven {@code RoutesTest} covers it.
+ * settings: an SMS connection with Twilio credentials sends through Twilio, its {@code source} (Messaging Service or
+ * From number) first and, when the connection names both, the other one next; one without credentials through the
+ * local outbox; an email connection through SMTP (its own server, else the service's mailer), From its own address
+ * or the service's. Pure: the table-driven {@code RoutesTest} covers it.
  */
 public final class Routes {
 
@@ -38,24 +40,34 @@ public final class Routes {
      * @return the route's steps, first to try first; never empty
      */
     public static List<Step> of(ConnectionConfig connection, String defaultFrom) {
-        return List.of(ConnectionConfig.SMS.equals(connection.strategy())
+        return ConnectionConfig.SMS.equals(connection.strategy())
                 ? sms(connection)
-                : email(connection, defaultFrom));
+                : List.of(email(connection, defaultFrom));
     }
 
-    private static Step sms(ConnectionConfig connection) {
+    private static List<Step> sms(ConnectionConfig connection) {
         SmsSettings s = connection.sms();
         if (s == null || blank(s.twilioAccountSid()) || blank(s.twilioAuthTokenEnc())) {
-            return new Step(connection.name(), 0, OutboxSmsSender.PROVIDER, Map.of(), Map.of(), null, null);
+            return List.of(new Step(connection.name(), 0, OutboxSmsSender.PROVIDER, Map.of(), Map.of(), null, null));
         }
+        boolean fromFirst = SmsSettings.SOURCE_FROM.equals(s.source());
+        List<Step> route = new ArrayList<>();
+        route.add(twilio(connection, s, 0, fromFirst));
+        if (!blank(fromFirst ? s.messagingServiceSid() : s.from())) {
+            route.add(twilio(connection, s, 1, !fromFirst));
+        }
+        return List.copyOf(route);
+    }
+
+    private static Step twilio(ConnectionConfig connection, SmsSettings s, int index, boolean from) {
         Map<String, String> settings = new HashMap<>();
         settings.put(TwilioSmsSender.ACCOUNT_SID, s.twilioAccountSid());
-        if (SmsSettings.SOURCE_FROM.equals(s.source())) {
+        if (from) {
             settings.put(TwilioSmsSender.FROM, nz(s.from()));
         } else {
             settings.put(TwilioSmsSender.MESSAGING_SERVICE_SID, nz(s.messagingServiceSid()));
         }
-        return new Step(connection.name(), 0, TwilioSmsSender.PROVIDER, settings,
+        return new Step(connection.name(), index, TwilioSmsSender.PROVIDER, settings,
                 Map.of(TwilioSmsSender.AUTH_TOKEN, new Sealed(s.twilioAuthTokenEnc(),
                         authTokenContext(connection.name()))),
                 null, null);

@@ -88,6 +88,8 @@ public class DeliveryLedger {
 
     private static final LuaScript TAKE_OVER = LuaScript.load("take-over.lua");
 
+    private static final LuaScript ADVANCE = LuaScript.load("advance.lua");
+
     private final ReactiveRedisDataSource redis;
     private final ScriptRunner scripts;
     private final SenderRateLimiter rateLimiter;
@@ -237,6 +239,20 @@ public class DeliveryLedger {
                 .map(r -> r.type() == ResponseType.MULTI
                         ? new Claim(Optional.of(new Record(flatToMap(r))))
                         : new Claim(Optional.empty()));
+    }
+
+    /**
+     * Moves this attempt's claim from route step {@code from} to {@code to} (failover), keeping it {@code calling}.
+     *
+     * @return empty when moved; else the record as it is (a receipt settled it meanwhile)
+     */
+    public Uni<Optional<Record>> advance(String eventId, int attempt, int from, int to, String provider,
+            Instant now) {
+        return scripts.run(ADVANCE.call(List.of(key(eventId)), List.of(Integer.toString(from),
+                Integer.toString(attempt), Integer.toString(to), provider, Long.toString(now.toEpochMilli()))))
+                .map(r -> r.type() == ResponseType.MULTI
+                        ? Optional.of(new Record(flatToMap(r)))
+                        : Optional.<Record>empty());
     }
 
     public Uni<Optional<Record>> find(String eventId) {

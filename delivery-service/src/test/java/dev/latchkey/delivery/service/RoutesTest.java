@@ -42,6 +42,7 @@ class RoutesTest {
                 Arguments.of(sms(new SmsSettings("AC1", "sealed", "from", null, null)), "twilio",
                         Map.of("account_sid", "AC1", "from", ""),
                         Map.of("auth_token", "connection:c1:twilio_auth_token")),
+                // Both senders named: the source first, the other one next (see routesOfBothTwilioSenders).
                 Arguments.of(sms(null), "outbox", Map.of(), Map.of()),
                 Arguments.of(sms(new SmsSettings("AC1", null, "from", null, "+1")), "outbox", Map.of(), Map.of()),
                 Arguments.of(email(null), "smtp", Map.of("from", "Default <d@x.test>"), Map.of()),
@@ -55,6 +56,21 @@ class RoutesTest {
                         null))), "smtp", Map.of("from", "own@x.test", "host", "smtp.x.test", "username", "",
                                 "tls", "false"),
                         Map.of()));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aConnectionNamingBothTwilioSendersFailsOverFromItsSourceToTheOther() {
+        List<Step> msFirst = Routes.of(sms(new SmsSettings("AC1", "sealed", "messaging_service", "MG1",
+                "+14155550100")), "d@x.test");
+        assertThat(msFirst.stream().map(Step::settings).toList(), equalTo(List.of(
+                Map.of("account_sid", "AC1", "messaging_service_sid", "MG1"),
+                Map.of("account_sid", "AC1", "from", "+14155550100"))));
+        assertThat(msFirst.stream().map(Step::index).toList(), equalTo(List.of(0, 1)));
+        List<Step> fromFirst = Routes.of(sms(new SmsSettings("AC1", "sealed", "from", "MG1", "+14155550100")),
+                "d@x.test");
+        assertThat(fromFirst.stream().map(Step::settings).toList(), equalTo(List.of(
+                Map.of("account_sid", "AC1", "from", "+14155550100"),
+                Map.of("account_sid", "AC1", "messaging_service_sid", "MG1"))));
     }
 
     @ParameterizedTest(name = "{1} {2}")
