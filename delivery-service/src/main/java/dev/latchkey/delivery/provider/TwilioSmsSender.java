@@ -1,6 +1,5 @@
 package dev.latchkey.delivery.provider;
 
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -16,19 +15,11 @@ import java.util.concurrent.TimeUnit;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.hc.client5.http.HttpRoute;
-import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.HttpHost;
-import org.apache.hc.core5.util.Timeout;
 import org.jboss.logging.Logger;
 
 import com.twilio.exception.ApiConnectionException;
 import com.twilio.exception.ApiException;
 import com.twilio.exception.TwilioException;
-import com.twilio.http.NetworkHttpClient;
-import com.twilio.http.Request;
-import com.twilio.http.Response;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.rest.api.v2010.account.MessageCreator;
@@ -92,7 +83,7 @@ public class TwilioSmsSender implements Provider {
         this.config = config.twilio();
         this.secrets = secrets;
         this.clock = clock;
-        this.http = new SingleAttemptHttpClient(httpClientBuilder(this.config));
+        this.http = TwilioHttp.client(this.config, maxConcurrentCalls(this.config));
         this.calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("twilio-", 1).factory());
         this.maxCalls = maxConcurrentCalls(this.config);
         this.openCalls = new Semaphore(maxCalls);
@@ -193,7 +184,7 @@ public class TwilioSmsSender implements Provider {
         return maxCalls - openCalls.availablePermits();
     }
 
-    private static int maxConcurrentCalls(DeliveryConfig.Twilio config) {
+    static int maxConcurrentCalls(DeliveryConfig.Twilio config) {
         return Math.max(1, config.maxConcurrentCalls());
     }
 
@@ -252,51 +243,6 @@ public class TwilioSmsSender implements Provider {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static HttpClientBuilder httpClientBuilder(DeliveryConfig.Twilio config) {
-        Timeout timeout = Timeout.of(config.timeout());
-        HttpClientBuilder builder = HttpClientBuilder.create()
-                .useSystemProperties()
-                .disableAutomaticRetries()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setMaxConnTotal(maxConcurrentCalls(config))
-                        .setMaxConnPerRoute(maxConcurrentCalls(config))
-                        .setDefaultConnectionConfig(org.apache.hc.client5.http.config.ConnectionConfig.custom()
-                                .setConnectTimeout(timeout)
-                                .setSocketTimeout(timeout)
-                                .build())
-                        .build());
-        config.apiEndpoint().ifPresent(endpoint -> {
-            // twilio-java builds https://api.twilio.com/... URLs itself; the route planner sends them elsewhere.
-            HttpHost target = new HttpHost(endpoint.getScheme(), endpoint.getHost(), port(endpoint));
-            builder.setRoutePlanner((host, context) -> new HttpRoute(target, null, "https".equals(target
-                    .getSchemeName())));
-            LOG.infof("Twilio API calls go to %s", endpoint);
-        });
-        return builder;
-    }
-
-    private static int port(URI endpoint) {
-        if (endpoint.getPort() > 0) {
-            return endpoint.getPort();
-        }
-        return "https".equals(endpoint.getScheme()) ? 443 : 80;
-    }
-
-    /** One HTTP exchange per call: retries are the retry topic's job. */
-    private static final class SingleAttemptHttpClient extends NetworkHttpClient {
-
-        private static final int[] NO_RETRY_STATUS = new int[0];
-
-        SingleAttemptHttpClient(HttpClientBuilder builder) {
-            super(builder);
-        }
-
-        @Override
-        public Response reliableRequest(Request request) {
-            return reliableRequest(request, NO_RETRY_STATUS, 1, 0);
         }
     }
 }
