@@ -7,14 +7,15 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
 import dev.latchkey.common.otp.OtpState;
+import dev.latchkey.common.redis.LuaScript;
+import dev.latchkey.common.redis.ScriptCall;
+import dev.latchkey.common.redis.ScriptRunner;
 import dev.latchkey.otp.config.OtpConfig;
 import dev.latchkey.otp.store.IssueOutcome.Limit;
 
@@ -42,24 +43,20 @@ import dev.latchkey.otp.store.IssueOutcome.Limit;
 @ApplicationScoped
 public class OtpStore {
 
-    private static final Logger LOG = Logger.getLogger(OtpStore.class);
-
     private static final LuaScript ISSUE = LuaScript.load("issue.lua");
     private static final LuaScript UNDO = LuaScript.load("undo.lua");
     private static final LuaScript LIMIT = LuaScript.load("limit.lua");
     private static final LuaScript UNLIMIT = LuaScript.load("unlimit.lua");
 
-    private final Redis redis;
+    private final ScriptRunner scripts;
     private final OtpConfig.RateLimits limits;
     private final Clock clock;
-    private final boolean cluster;
 
     public OtpStore(Redis redis, OtpConfig config, Clock clock,
             @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType) {
-        this.redis = redis;
+        this.scripts = new ScriptRunner(redis, clientType);
         this.limits = config.rateLimit();
         this.clock = clock;
-        this.cluster = "cluster".equalsIgnoreCase(clientType);
     }
 
     /** Per-IP limiter key; its own hash slot per address. */
@@ -180,35 +177,18 @@ public class OtpStore {
 
     /**
      * Sends the steps in one round trip: one pipelined batch on a single Redis, concurrent per-slot requests on a
-     * cluster. On NOSCRIPT a script is sent again as EVAL. A batch fails as a whole; NOSCRIPT there means the server's
-     * script cache was emptied (restart, failover to a replica, SCRIPT FLUSH), which no script of the batch escapes, so
-     * none of them ran and sending the batch again is safe. On a cluster each request falls back on its own.
+     * cluster ({@link ScriptRunner#runAll}, which also makes sure no step of a batch runs twice).
      */
     private Uni<List<Response>> run(List<Step> steps) {
-        if (!cluster) {
-            return redis.batch(requests(steps, true)).onFailure(OtpStore::noScript).recoverWithUni(e -> {
-                LOG.infof("Redis does not have the otp scripts cached (%s); sending them in full", e.getMessage());
-                return redis.batch(requests(steps, false));
-            });
-        }
-        List<Uni<Response>> each = new ArrayList<>(steps.size());
-        for (Step s : steps) {
-            each.add(redis.send(s.script().request(true, s.keys(), s.args())).onFailure(OtpStore::noScript)
-                    .recoverWithUni(e -> redis.send(s.script().request(false, s.keys(), s.args()))));
-        }
-        return Uni.join().all(each).andFailFast();
-    }
-
-    private static List<Request> requests(List<Step> steps, boolean bySha) {
-        return steps.stream().map(s -> s.script().request(bySha, s.keys(), s.args())).toList();
-    }
-
-    private static boolean noScript(Throwable e) {
-        return e.getMessage() != null && e.getMessage().contains("NOSCRIPT");
+        return scripts.runAll(steps.stream().map(Step::call).toList());
     }
 
     /** One script call; {@code limit} names the shared limit it checks, null for the recipient's script. */
     private record Step(Limit limit, LuaScript script, List<String> keys, List<String> args) {
+
+        ScriptCall call() {
+            return script.call(keys, args);
+        }
 
         static Step limit(Limit limit, String key, long now, long periodMs, int max) {
             return new Step(limit, LIMIT, List.of(key),

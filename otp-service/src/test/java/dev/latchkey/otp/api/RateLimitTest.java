@@ -182,6 +182,24 @@ class RateLimitTest {
     }
 
     @Test
+    void aStartAfterRedisLostItsScriptsIsServedAndCountedOnce() {
+        String client = tenant.client(sms).clientId();
+        String limiter = "otp:limit:client:{" + client + "}";
+        start(to(client, Tenant.phone())).then().statusCode(200);
+        long before = Long.parseLong(redis.value(String.class).get(limiter));
+
+        redis.execute("SCRIPT", "FLUSH");
+        String phone = Recipients.phone(Tenant.phone()).orElseThrow();
+        start(to(client, phone)).then().statusCode(200);
+
+        // One step of the per-client limit (20 a minute: 3 s, in microseconds) and one send to the recipient: the
+        // batch that met NOSCRIPT ran nothing, and its second sending ran each script once.
+        assertEquals(3_000_000, Long.parseLong(redis.value(String.class).get(limiter)) - before);
+        assertEquals(1, redis.sortedSet(String.class).zcard(OtpState.sendsKey(sms.name(), phone)));
+        assertTrue(redis.key().exists(OtpState.codeKey(sms.name(), phone)));
+    }
+
+    @Test
     void aRecipientLockedByTooManyWrongCodesGetsNoNewCode() {
         String client = tenant.client(sms).clientId();
         String phone = Recipients.phone(Tenant.phone()).orElseThrow();

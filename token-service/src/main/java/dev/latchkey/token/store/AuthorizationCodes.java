@@ -11,6 +11,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -22,6 +24,9 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
+import dev.latchkey.common.redis.LuaScript;
+import dev.latchkey.common.redis.ScriptRunner;
+
 /**
  * Authorization codes between a redirect and {@code /oauth/token}: one Redis hash per code under
  * {@code token:authz:<sha256>} (the code itself is never stored), with a short TTL. The first presentation redeems a
@@ -32,15 +37,16 @@ import io.vertx.mutiny.redis.client.Response;
 public class AuthorizationCodes {
 
     private static final String PREFIX = "token:authz:";
-    private static final RedisScript SAVE = new RedisScript("/lua/authz-save.lua");
-    private static final RedisScript REDEEM = new RedisScript("/lua/authz-redeem.lua");
-    private static final RedisScript FAMILY = new RedisScript("/lua/authz-family.lua");
+    private static final LuaScript SAVE = LuaScript.load("authz-save.lua");
+    private static final LuaScript REDEEM = LuaScript.load("authz-redeem.lua");
+    private static final LuaScript FAMILY = LuaScript.load("authz-family.lua");
 
-    private final ReactiveRedisDataSource redis;
+    private final ScriptRunner scripts;
     private final ObjectMapper mapper;
 
-    public AuthorizationCodes(ReactiveRedisDataSource redis, ObjectMapper mapper) {
-        this.redis = redis;
+    public AuthorizationCodes(ReactiveRedisDataSource redis, ObjectMapper mapper,
+            @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType) {
+        this.scripts = new ScriptRunner(redis.getRedis(), clientType);
         this.mapper = mapper;
     }
 
@@ -89,18 +95,19 @@ public class AuthorizationCodes {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        return SAVE.run(redis, List.of(key(code)), List.of(json, grant.clientId(), Long.toString(ttl.toMillis())))
+        return scripts
+                .run(SAVE.call(List.of(key(code)), List.of(json, grant.clientId(), Long.toString(ttl.toMillis()))))
                 .replaceWithVoid();
     }
 
     /** Presents a code: redeems it the first time, marks it replayed every later time. */
     public Uni<Redemption> redeem(String code) {
-        return REDEEM.run(redis, List.of(key(code)), List.of()).map(this::redemption);
+        return scripts.run(REDEEM.call(List.of(key(code)), List.of())).map(this::redemption);
     }
 
     /** Ties the refresh token family an exchange issued to its code, unless the code was presented again meanwhile. */
     public Uni<FamilyRecord> recordFamily(String code, UUID family) {
-        return FAMILY.run(redis, List.of(key(code)), List.of(family.toString()))
+        return scripts.run(FAMILY.call(List.of(key(code)), List.of(family.toString())))
                 .map(r -> FamilyRecord.valueOf(r.toString().toUpperCase(Locale.ROOT)));
     }
 

@@ -4,11 +4,15 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
 import dev.latchkey.common.otp.OtpState;
+import dev.latchkey.common.redis.LuaScript;
+import dev.latchkey.common.redis.ScriptRunner;
 
 /**
  * The OTP state otp-service writes (layout: {@link OtpState}), as token-service uses it: one atomic verification per
@@ -17,12 +21,15 @@ import dev.latchkey.common.otp.OtpState;
 @ApplicationScoped
 public class OtpStore {
 
-    private static final RedisScript VERIFY = new RedisScript("/lua/verify.lua");
+    private static final LuaScript VERIFY = LuaScript.load("verify.lua");
 
     private final ReactiveRedisDataSource redis;
+    private final ScriptRunner scripts;
 
-    public OtpStore(ReactiveRedisDataSource redis) {
+    public OtpStore(ReactiveRedisDataSource redis,
+            @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType) {
         this.redis = redis;
+        this.scripts = new ScriptRunner(redis.getRedis(), clientType);
     }
 
     /** What one verification found. */
@@ -47,7 +54,7 @@ public class OtpStore {
                 OtpState.failsKey(a.connection(), a.recipient()), OtpState.lockKey(a.connection(), a.recipient()));
         List<String> args = List.of(a.hmac(), a.clientId(), Long.toString(a.nowMs()), Integer.toString(lockThreshold),
                 Long.toString(failWindowMs), a.consume() ? "1" : "0");
-        return VERIFY.run(redis, keys, args).map(OtpStore::verification);
+        return scripts.run(VERIFY.call(keys, args)).map(OtpStore::verification);
     }
 
     /** The authParams JSON kept with the recipient's live code, if any (a plain read, for choosing a redirect). */

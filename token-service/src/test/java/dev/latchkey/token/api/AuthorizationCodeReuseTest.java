@@ -156,7 +156,7 @@ class AuthorizationCodeReuseTest {
         Login l = login();
         String code = authorizationCode(l);
         // The second presentation lands after the first redeemed the code, before it recorded its refresh tokens.
-        QuarkusMock.installMockForType(new AuthorizationCodes(redis, mapper) {
+        QuarkusMock.installMockForType(new AuthorizationCodes(redis, mapper, "standalone") {
 
             @Override
             public Uni<FamilyRecord> recordFamily(String presented, UUID family) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import com.nimbusds.jwt.JWTClaimsSet;
 
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -50,6 +51,9 @@ class OtpGrantTest {
 
     @Inject
     AuthConfig auth;
+
+    @Inject
+    RedisDataSource redis;
 
     static Response otp(ClientConfig client, String secret, ConnectionConfig connection, String username,
             String code, String scope) {
@@ -179,6 +183,23 @@ class OtpGrantTest {
                 .body("error_description", equalTo(WRONG_PHONE));
         // It was a guess against A's code: one attempt fewer, but A can still use it.
         otp(a, null, sms, phone, code, "openid").then().statusCode(200);
+    }
+
+    @Test
+    void guessesAfterRedisLostItsScriptsAreEvaluatedOnceEach() {
+        ConnectionConfig sms = fx.sms();
+        ClientConfig client = fx.publicClient(sms.name());
+        String phone = Fixtures.phoneNumber();
+        String code = Fixtures.code();
+        fx.issue(client, sms, phone, code);
+        for (int i = 0; i < 2; i++) {
+            redis.execute("SCRIPT", "FLUSH");
+            otp(client, null, sms, phone, other(code), "openid").then().statusCode(403)
+                    .body("error_description", equalTo(WRONG_PHONE));
+        }
+        // Two of the three attempts used: the right code still works.
+        redis.execute("SCRIPT", "FLUSH");
+        otp(client, null, sms, phone, code, "openid").then().statusCode(200);
     }
 
     @Test

@@ -1,0 +1,1 @@
+local function two() return 2 end
