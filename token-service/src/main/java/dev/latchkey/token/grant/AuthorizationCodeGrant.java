@@ -40,16 +40,14 @@ public class AuthorizationCodeGrant implements TokenGrant {
     /** Also for a code presented before: a replay is not told apart from a guess. */
     static final String INVALID_CODE = "Invalid authorization code";
 
-    private final ClientAuthenticator clients;
     private final AuthorizationCodes authorizationCodes;
     private final RefreshTokens refreshTokens;
     private final Users users;
     private final TokenSetIssuer issuer;
     private final Apis apis;
 
-    public AuthorizationCodeGrant(ClientAuthenticator clients, AuthorizationCodes authorizationCodes,
+    public AuthorizationCodeGrant(AuthorizationCodes authorizationCodes,
             RefreshTokens refreshTokens, Users users, TokenSetIssuer issuer, Apis apis) {
-        this.clients = clients;
         this.authorizationCodes = authorizationCodes;
         this.refreshTokens = refreshTokens;
         this.users = users;
@@ -63,9 +61,7 @@ public class AuthorizationCodeGrant implements TokenGrant {
     }
 
     @Override
-    public Uni<TokenResponse> token(TokenRequest r) {
-        ClientConfig client = clients.authenticate(r);
-        ClientAuthenticator.requireGrant(client, Grants.AUTHORIZATION_CODE);
+    public Uni<TokenResponse> token(ClientConfig client, TokenRequest r) {
         String code = r.required("code");
         return authorizationCodes.redeem(code).chain(redemption -> switch (redemption) {
             case Redemption.First first -> exchange(r, client, first.grant())

@@ -22,12 +22,10 @@ import dev.latchkey.token.service.TokenRequest;
 @ApplicationScoped
 public class ClientCredentialsGrant implements TokenGrant {
 
-    private final ClientAuthenticator clients;
     private final TokenSetIssuer issuer;
     private final Apis apis;
 
-    public ClientCredentialsGrant(ClientAuthenticator clients, TokenSetIssuer issuer, Apis apis) {
-        this.clients = clients;
+    public ClientCredentialsGrant(TokenSetIssuer issuer, Apis apis) {
         this.issuer = issuer;
         this.apis = apis;
     }
@@ -38,12 +36,10 @@ public class ClientCredentialsGrant implements TokenGrant {
     }
 
     @Override
-    public Uni<TokenResponse> token(TokenRequest r) {
-        ClientConfig client = clients.authenticate(r);
+    public Uni<TokenResponse> token(ClientConfig client, TokenRequest r) {
         if (!client.confidential()) {
             throw AuthError.unauthorizedClient(Grants.CLIENT_CREDENTIALS);
         }
-        ClientAuthenticator.requireGrant(client, Grants.CLIENT_CREDENTIALS);
         String audience = r.param("audience");
         if (audience == null) {
             throw AuthError.accessDenied("No audience parameter was provided.");

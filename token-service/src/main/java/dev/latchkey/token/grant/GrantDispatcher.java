@@ -8,16 +8,22 @@ import jakarta.enterprise.inject.Instance;
 
 import io.smallrye.mutiny.Uni;
 
+import dev.latchkey.common.config.ClientConfig;
 import dev.latchkey.token.service.AuthError;
 import dev.latchkey.token.service.TokenRequest;
 
-/** {@code POST /oauth/token}: hands the request to the {@link TokenGrant} its {@code grant_type} names. */
+/**
+ * {@code POST /oauth/token}: authenticates the client, checks that it may use the grant type, and hands the request to
+ * the {@link TokenGrant} its {@code grant_type} names.
+ */
 @ApplicationScoped
 public class GrantDispatcher {
 
+    private final ClientAuthenticator clients;
     private final Map<String, TokenGrant> byType = new HashMap<>();
 
-    public GrantDispatcher(Instance<TokenGrant> grants) {
+    public GrantDispatcher(ClientAuthenticator clients, Instance<TokenGrant> grants) {
+        this.clients = clients;
         for (TokenGrant grant : grants) {
             TokenGrant before = byType.put(grant.grantType(), grant);
             if (before != null) {
@@ -38,7 +44,9 @@ public class GrantDispatcher {
                     "Unsupported grant type: " + grantType));
         }
         try {
-            return grant.token(request);
+            ClientConfig client = clients.authenticate(request);
+            ClientAuthenticator.requireGrant(client, grantType);
+            return grant.token(client, request);
         } catch (AuthError e) {
             return Uni.createFrom().failure(e);
         }

@@ -26,16 +26,14 @@ import dev.latchkey.token.user.Users;
 @ApplicationScoped
 public class PasswordlessOtpGrant implements TokenGrant {
 
-    private final ClientAuthenticator clients;
     private final CodeVerifier codes;
     private final Users users;
     private final TokenSetIssuer issuer;
     private final Apis apis;
     private final Clock clock;
 
-    public PasswordlessOtpGrant(ClientAuthenticator clients, CodeVerifier codes, Users users, TokenSetIssuer issuer,
+    public PasswordlessOtpGrant(CodeVerifier codes, Users users, TokenSetIssuer issuer,
             Apis apis, Clock clock) {
-        this.clients = clients;
         this.codes = codes;
         this.users = users;
         this.issuer = issuer;
@@ -53,8 +51,7 @@ public class PasswordlessOtpGrant implements TokenGrant {
     }
 
     @Override
-    public Uni<TokenResponse> token(TokenRequest r) {
-        ClientConfig client = clients.authenticate(r);
+    public Uni<TokenResponse> token(ClientConfig client, TokenRequest r) {
         Credentials credentials = credentials(client, r);
         Api api = apis.forUser(r.param("audience"));
         Set<String> scopes = TokenSetIssuer.grantable(Scopes.parse(r.param("scope")), api);
@@ -62,12 +59,8 @@ public class PasswordlessOtpGrant implements TokenGrant {
                 client, user, scopes, api, r.param("nonce"), clock.instant(), Refresh.NEW, false)));
     }
 
-    /**
-     * The grant's parameters, checked in this order: the grant enabled for the client, {@code realm} (a connection
-     * enabled for it), {@code username}, {@code otp}.
-     */
+    /** The grant's parameters, checked in this order: {@code realm} (a connection enabled for the client), {@code username}, {@code otp}. */
     public Credentials credentials(ClientConfig client, TokenRequest r) {
-        ClientAuthenticator.requireGrant(client, Grants.PASSWORDLESS_OTP);
         ConnectionConfig connection = codes.connection(client, r.required("realm"));
         return new Credentials(connection, r.required("username"), r.required("otp"));
     }

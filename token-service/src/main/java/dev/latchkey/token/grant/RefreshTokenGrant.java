@@ -24,15 +24,13 @@ import dev.latchkey.token.user.Users;
 @ApplicationScoped
 public class RefreshTokenGrant implements TokenGrant {
 
-    private final ClientAuthenticator clients;
     private final RefreshTokens refreshTokens;
     private final Users users;
     private final TokenSetIssuer issuer;
     private final Apis apis;
 
-    public RefreshTokenGrant(ClientAuthenticator clients, RefreshTokens refreshTokens, Users users,
+    public RefreshTokenGrant(RefreshTokens refreshTokens, Users users,
             TokenSetIssuer issuer, Apis apis) {
-        this.clients = clients;
         this.refreshTokens = refreshTokens;
         this.users = users;
         this.issuer = issuer;
@@ -45,9 +43,7 @@ public class RefreshTokenGrant implements TokenGrant {
     }
 
     @Override
-    public Uni<TokenResponse> token(TokenRequest r) {
-        ClientConfig client = clients.authenticate(r);
-        ClientAuthenticator.requireGrant(client, Grants.REFRESH_TOKEN);
+    public Uni<TokenResponse> token(ClientConfig client, TokenRequest r) {
         String presented = r.required("refresh_token");
         return refreshTokens.use(client, presented).chain(use -> {
             Set<String> granted = Scopes.parse(use.used().scope);

@@ -2,11 +2,13 @@ package dev.latchkey.token.grant;
 
 import io.smallrye.mutiny.Uni;
 
+import dev.latchkey.common.config.ClientConfig;
 import dev.latchkey.token.service.TokenRequest;
 
 /**
  * One grant type of {@code POST /oauth/token} (as Spring Authorization Server has one authentication provider per
- * grant): a bean of this type is found by {@link GrantDispatcher} through its {@link #grantType()}.
+ * grant): a bean of this type is found by {@link GrantDispatcher} through its {@link #grantType()}, which first
+ * authenticates the client and checks that the grant type is enabled for it.
  */
 public interface TokenGrant {
 
@@ -14,8 +16,10 @@ public interface TokenGrant {
     String grantType();
 
     /**
-     * Authenticates the client, checks the grant's parameters and issues the tokens. May throw an
-     * {@link dev.latchkey.token.service.AuthError} before it returns, or fail the {@code Uni} with one.
+     * Checks the grant's parameters and issues the tokens. May throw an {@link dev.latchkey.token.service.AuthError}
+     * before it returns, or fail the {@code Uni} with one.
+     *
+     * @param client the calling client, authenticated (when confidential) and allowed this grant type
      */
-    Uni<TokenResponse> token(TokenRequest request);
+    Uni<TokenResponse> token(ClientConfig client, TokenRequest request);
 }

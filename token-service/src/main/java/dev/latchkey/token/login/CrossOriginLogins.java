@@ -77,6 +77,7 @@ public class CrossOriginLogins {
                 throw new AuthError(400, "unsupported_credential_type",
                         "Unsupported credential_type: use " + Grants.PASSWORDLESS_OTP);
             }
+            ClientAuthenticator.requireGrant(client, Grants.PASSWORDLESS_OTP);
             PasswordlessOtpGrant.Credentials credentials = otpGrant.credentials(client, r);
             return otpGrant.signIn(client, credentials).chain(user -> {
                 String ticket = OpaqueTokens.random(32);
