@@ -29,15 +29,15 @@ import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.token.config.LoginConfig;
+import dev.latchkey.token.login.AuthorizationRules.Refused;
 import dev.latchkey.token.login.AuthorizeRequests;
 import dev.latchkey.token.login.AuthorizeRequests.LoginPage;
-import dev.latchkey.token.login.AuthorizeRequests.Refused;
 import dev.latchkey.token.login.CrossOriginLogins;
 import dev.latchkey.token.login.LoginMessages;
-import dev.latchkey.token.login.PasswordlessService.ErrorPage;
-import dev.latchkey.token.login.PasswordlessService.FormPost;
-import dev.latchkey.token.login.PasswordlessService.Outcome;
-import dev.latchkey.token.login.PasswordlessService.Redirect;
+import dev.latchkey.token.login.Outcome;
+import dev.latchkey.token.login.Outcome.ErrorPage;
+import dev.latchkey.token.login.Outcome.FormPost;
+import dev.latchkey.token.login.Outcome.Redirect;
 import dev.latchkey.token.service.AuthError;
 
 /**
@@ -112,7 +112,7 @@ public class AuthorizeResource {
             case Refused r -> Uni.createFrom().item(outcome(r.outcome()));
             case LoginPage p -> q.get("login_ticket") == null
                     ? Uni.createFrom().item(loginPage(p, q, acceptLanguage))
-                    : logins.authorize(p.client(), p.authParams(), q.get("login_ticket")).map(this::outcome)
+                    : logins.authorize(p.request(), q.get("login_ticket")).map(this::outcome)
                             .onFailure().recoverWithItem(this::failed);
         };
     }

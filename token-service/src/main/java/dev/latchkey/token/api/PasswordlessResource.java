@@ -25,21 +25,21 @@ import io.vertx.ext.web.RoutingContext;
 
 import dev.latchkey.common.cors.CrossOriginRequests;
 import dev.latchkey.token.grant.TokenResponse;
-import dev.latchkey.token.login.PasswordlessService;
-import dev.latchkey.token.login.PasswordlessService.ErrorPage;
-import dev.latchkey.token.login.PasswordlessService.FormPost;
-import dev.latchkey.token.login.PasswordlessService.Redirect;
+import dev.latchkey.token.login.Outcome.ErrorPage;
+import dev.latchkey.token.login.Outcome.FormPost;
+import dev.latchkey.token.login.Outcome.Redirect;
+import dev.latchkey.token.login.PasswordlessVerification;
 
 /** {@code GET /passwordless/verify_redirect} and the legacy {@code POST /passwordless/verify}. */
 @Path("/passwordless")
 public class PasswordlessResource {
 
-    private final PasswordlessService passwordless;
+    private final PasswordlessVerification passwordless;
     private final Template errorPage;
     private final Template formPost;
     private final CrossOriginRequests origins;
 
-    public PasswordlessResource(PasswordlessService passwordless, @Location("error.html") Template errorPage,
+    public PasswordlessResource(PasswordlessVerification passwordless, @Location("error.html") Template errorPage,
             @Location("form-post.html") Template formPost, CrossOriginRequests origins) {
         this.passwordless = passwordless;
         this.origins = origins;

@@ -17,8 +17,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.latchkey.common.cors.CrossOriginRequests;
+import dev.latchkey.token.grant.GrantDispatcher;
 import dev.latchkey.token.grant.TokenResponse;
-import dev.latchkey.token.grant.TokenService;
 
 /**
  * {@code POST /oauth/token}, form or JSON: grant types {@code http://auth0.com/oauth/grant-type/passwordless/otp},
@@ -27,11 +27,11 @@ import dev.latchkey.token.grant.TokenService;
 @Path("/oauth/token")
 public class TokenResource {
 
-    private final TokenService tokens;
+    private final GrantDispatcher grants;
     private final CrossOriginRequests origins;
 
-    public TokenResource(TokenService tokens, CrossOriginRequests origins) {
-        this.tokens = tokens;
+    public TokenResource(GrantDispatcher grants, CrossOriginRequests origins) {
+        this.grants = grants;
         this.origins = origins;
     }
 
@@ -40,7 +40,7 @@ public class TokenResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> form(MultivaluedMap<String, String> form,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, RoutingContext rc) {
-        return tokens
+        return grants
                 .token(Requests.admitted(origins, rc, Requests.fromForm(form, authorization, remote(rc.request()))))
                 .map(TokenResource::ok);
     }
@@ -50,7 +50,7 @@ public class TokenResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> json(Map<String, Object> body,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, RoutingContext rc) {
-        return tokens
+        return grants
                 .token(Requests.admitted(origins, rc, Requests.fromJson(body, authorization, remote(rc.request()))))
                 .map(TokenResource::ok);
     }

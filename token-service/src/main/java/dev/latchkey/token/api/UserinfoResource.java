@@ -15,9 +15,9 @@ import jakarta.ws.rs.core.Response;
 import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.token.grant.Apis;
-import dev.latchkey.token.grant.TokenIssuer;
 import dev.latchkey.token.keys.AccessTokenVerifier;
 import dev.latchkey.token.service.AuthError;
+import dev.latchkey.token.user.UserClaims;
 import dev.latchkey.token.user.Users;
 
 /** {@code /userinfo}: the claims of the access token's user that its scopes allow. */
@@ -44,7 +44,7 @@ public class UserinfoResource {
                     }
                     Map<String, Object> claims = new LinkedHashMap<>();
                     claims.put("sub", user.userId);
-                    claims.putAll(TokenIssuer.profileClaims(user, token.scopes()));
+                    claims.putAll(UserClaims.profile(user, token.scopes()));
                     return Response.ok(claims).header(HttpHeaders.CACHE_CONTROL, "no-store").build();
                 }));
     }

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.latchkey.common.auth.AuthConfig;
 import dev.latchkey.token.config.TokenConfig;
 import dev.latchkey.token.keys.SigningKey;
+import dev.latchkey.token.service.AuthError;
 
 /**
  * The APIs access tokens can be minted for: the built-in Management API and those configured under
@@ -49,6 +50,21 @@ public class Apis {
 
     public Optional<Api> find(String identifier) {
         return Optional.ofNullable(identifier == null ? null : byIdentifier.get(identifier));
+    }
+
+    /**
+     * The API of a user token's {@code audience} (null without one); 403 {@code access_denied} for an unknown one and
+     * for the Management API, which is for client_credentials only.
+     */
+    public Api forUser(String audience) {
+        if (audience == null) {
+            return null;
+        }
+        Api api = find(audience).orElseThrow(() -> AuthError.accessDenied("Service not found: " + audience));
+        if (api.management()) {
+            throw AuthError.accessDenied("The Management API accepts client_credentials tokens only.");
+        }
+        return api;
     }
 
     /** The audience of {@code /userinfo}: every user access token with {@code openid} carries it. */

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.config.ClientConfig;
+import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.otp.OtpHmac;
 import dev.latchkey.common.recipient.Recipients;
@@ -32,13 +33,16 @@ public class CodeVerifier {
     static final String EXPIRED = "The verification code has expired. Please try to login again.";
 
     private final OtpStore store;
+    private final ConfigView connections;
     private final OtpHmac hmac;
     private final TokenConfig config;
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    public CodeVerifier(OtpStore store, OtpHmac hmac, TokenConfig config, Clock clock, MeterRegistry metrics) {
+    public CodeVerifier(OtpStore store, ConfigView connections, OtpHmac hmac, TokenConfig config, Clock clock,
+            MeterRegistry metrics) {
         this.store = store;
+        this.connections = connections;
         this.hmac = hmac;
         this.config = config;
         this.clock = clock;
@@ -50,7 +54,8 @@ public class CodeVerifier {
     }
 
     /** The connection {@code name}, enabled and enabled for the client; 400 otherwise. */
-    public static ConnectionConfig connection(ClientConfig client, ConnectionConfig connection, String name) {
+    public ConnectionConfig connection(ClientConfig client, String name) {
+        ConnectionConfig connection = connections.connection(name).orElse(null);
         if (connection == null || (!ConnectionConfig.SMS.equals(connection.strategy())
                 && !ConnectionConfig.EMAIL.equals(connection.strategy()))) {
             throw AuthError.invalidRequest("Connection does not exist: " + name);

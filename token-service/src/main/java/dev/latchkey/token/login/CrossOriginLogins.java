@@ -3,7 +3,6 @@ package dev.latchkey.token.login;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
-import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -12,13 +11,9 @@ import org.jboss.logging.Logger;
 import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.config.ClientConfig;
-import dev.latchkey.common.config.ConfigView;
-import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.token.config.TokenConfig;
 import dev.latchkey.token.grant.ClientAuthenticator;
-import dev.latchkey.token.grant.CodeVerifier;
-import dev.latchkey.token.grant.TokenService;
-import dev.latchkey.token.login.PasswordlessService.Outcome;
+import dev.latchkey.token.grant.PasswordlessOtpGrant;
 import dev.latchkey.token.service.AuthError;
 import dev.latchkey.token.service.Grants;
 import dev.latchkey.token.service.TokenRequest;
@@ -46,20 +41,18 @@ public class CrossOriginLogins {
             + "again.";
 
     private final ClientAuthenticator clients;
-    private final ConfigView config;
-    private final TokenService tokens;
+    private final PasswordlessOtpGrant otpGrant;
     private final Users users;
-    private final PasswordlessService passwordless;
+    private final Authorizations authorizations;
     private final LoginTickets tickets;
     private final TokenConfig settings;
 
-    public CrossOriginLogins(ClientAuthenticator clients, ConfigView config, TokenService tokens, Users users,
-            PasswordlessService passwordless, LoginTickets tickets, TokenConfig settings) {
+    public CrossOriginLogins(ClientAuthenticator clients, PasswordlessOtpGrant otpGrant, Users users,
+            Authorizations authorizations, LoginTickets tickets, TokenConfig settings) {
         this.clients = clients;
-        this.config = config;
-        this.tokens = tokens;
+        this.otpGrant = otpGrant;
         this.users = users;
-        this.passwordless = passwordless;
+        this.authorizations = authorizations;
         this.tickets = tickets;
         this.settings = settings;
     }
@@ -85,12 +78,8 @@ public class CrossOriginLogins {
                         "Unsupported credential_type: use " + Grants.PASSWORDLESS_OTP);
             }
             ClientAuthenticator.requireGrant(client, Grants.PASSWORDLESS_OTP);
-            String realm = r.required("realm");
-            ConnectionConfig connection = CodeVerifier.connection(client, config.connection(realm).orElse(null),
-                    realm);
-            String username = r.required("username");
-            String otp = r.required("otp");
-            return tokens.login(client, connection, username, otp, true).chain(user -> {
+            PasswordlessOtpGrant.Credentials credentials = otpGrant.credentials(client, r);
+            return otpGrant.signIn(client, credentials).chain(user -> {
                 String ticket = OpaqueTokens.random(32);
                 String verifier = OpaqueTokens.random(32);
                 var record = new Ticket(client.clientId(), user.userId, origin.toLowerCase(Locale.ROOT));
@@ -103,16 +92,17 @@ public class CrossOriginLogins {
     }
 
     /**
-     * {@code /authorize} with a login ticket: {@code p} are the authorize parameters already checked by
-     * {@link AuthorizeRequests} ({@code redirect_uri} registered), taken once; a ticket that is unknown, expired,
-     * used, of another client, or asked for by a page on another origin than {@code redirect_uri}'s, gets
-     * {@code access_denied} at the redirect_uri.
+     * {@code /authorize} with a login ticket: {@code request} has passed {@link AuthorizationRules} (its
+     * {@code redirect_uri} is registered); the ticket is taken once. A ticket that is unknown, expired, used, of another
+     * client, or asked for by a page on another origin than {@code redirect_uri}'s, gets {@code access_denied} at the
+     * redirect_uri.
      */
-    public Uni<Outcome> authorize(ClientConfig client, Map<String, String> p, String ticket) {
-        String redirectUri = p.get("redirect_uri");
+    public Uni<Outcome> authorize(AuthorizationRequest request, String ticket) {
+        ClientConfig client = request.client();
+        String redirectUri = request.redirectUri();
         // Taken only once the request is known good, and inside the sign-in: a failure to read it (Redis down) goes
         // back to the app like any other refusal (error=temporarily_unavailable at its redirect_uri), not as JSON.
-        return passwordless.authorize(client, p, redirectUri, () -> tickets.take(ticket).onFailure().transform(e -> {
+        return authorizations.complete(request, () -> tickets.take(ticket).onFailure().transform(e -> {
             LOG.errorf("login ticket could not be read from Redis: %s", e.getMessage());
             return AuthError.unavailable("Logins cannot be completed right now; try again shortly.");
         }).chain(t -> {

@@ -41,9 +41,9 @@ import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.otp.OtpState;
 import dev.latchkey.token.Fixtures;
 import dev.latchkey.token.Jwts;
+import dev.latchkey.token.keys.JwtSigner;
 import dev.latchkey.token.keys.SigningKey;
 import dev.latchkey.token.keys.SigningKeys;
-import dev.latchkey.token.keys.TokenMinter;
 import dev.latchkey.token.service.Grants;
 import dev.latchkey.token.user.Users;
 
@@ -188,7 +188,7 @@ class ClientCredentialsAndInternalApiTest {
         // Good tokens first, so that the refusals below are about the tokens and nothing else.
         String goodMgmt = managementToken(ManagementScopes.READ_USERS);
         given().auth().oauth2(goodMgmt).get("/internal/users").then().statusCode(200);
-        String goodUser = TokenMinter.sign(rs, Map.of("iss", issuer, "sub", "sms|none", "aud", userinfoAudience,
+        String goodUser = JwtSigner.sign(rs, Map.of("iss", issuer, "sub", "sms|none", "aud", userinfoAudience,
                 "iat", now, "exp", now + 600, "scope", "openid"));
         given().auth().oauth2(goodUser).get("/userinfo").then().statusCode(401) // verified, but no such user
                 .body("error_description", equalTo("The user of this token is gone or blocked."));
@@ -218,14 +218,14 @@ class ClientCredentialsAndInternalApiTest {
                 userClaims);
         forgedWithOurKid.sign(new RSASSASigner((RSAPrivateKey) foreign.getPrivate()));
         // Our key, but expired (beyond the clock skew).
-        String expired = TokenMinter.sign(rs, Map.of("iss", issuer, "sub", "sms|x",
+        String expired = JwtSigner.sign(rs, Map.of("iss", issuer, "sub", "sms|x",
                 "aud", List.of(userinfoAudience, auth.managementApiAudience()), "iat", now - 7200, "exp", now - 3600,
                 "scope", "openid read:users"));
         // Our key, right scope, another audience.
-        String wrongAudience = TokenMinter.sign(rs, Map.of("iss", issuer, "sub", "sms|x",
+        String wrongAudience = JwtSigner.sign(rs, Map.of("iss", issuer, "sub", "sms|x",
                 "aud", "https://api.example.com/", "iat", now, "exp", now + 600, "scope", "openid read:users"));
         // Our key and audience, another issuer.
-        String wrongIssuer = TokenMinter.sign(rs, Map.of("iss", "https://evil.example.net/", "sub", "sms|x",
+        String wrongIssuer = JwtSigner.sign(rs, Map.of("iss", "https://evil.example.net/", "sub", "sms|x",
                 "aud", List.of(userinfoAudience, auth.managementApiAudience()), "iat", now, "exp", now + 600,
                 "scope", "openid read:users"));
 

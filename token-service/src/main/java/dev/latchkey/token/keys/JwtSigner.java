@@ -8,13 +8,13 @@ import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.mutiny.Uni;
 
-/** Signs claims with the current key of an algorithm (smallrye-jwt), {@code kid} in every header. */
+/** Signs a JWT's claims with the ring's current key of an algorithm (smallrye-jwt), {@code kid} in every header. */
 @ApplicationScoped
-public class TokenMinter {
+public class JwtSigner {
 
     private final SigningKeys keys;
 
-    public TokenMinter(SigningKeys keys) {
+    public JwtSigner(SigningKeys keys) {
         this.keys = keys;
     }
 

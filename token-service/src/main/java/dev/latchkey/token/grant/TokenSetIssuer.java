@@ -21,24 +21,25 @@ import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.auth.AuthConfig;
 import dev.latchkey.common.config.ClientConfig;
-import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.token.config.TokenConfig;
 import dev.latchkey.token.grant.Apis.Api;
+import dev.latchkey.token.keys.JwtSigner;
 import dev.latchkey.token.keys.SigningKey;
-import dev.latchkey.token.keys.TokenMinter;
 import dev.latchkey.token.service.Grants;
 import dev.latchkey.token.service.Scopes;
 import dev.latchkey.token.store.UserEntity;
+import dev.latchkey.token.user.UserClaims;
 
 /**
- * Mints the tokens of a grant: an access token (JWT, for {@code /userinfo} and the requested API), an id_token (RS256,
- * when {@code openid} is asked for) and a refresh token (when {@code offline_access} is asked for and the client may
- * refresh).
+ * The token set of a grant, what the token endpoint answers: an access token (JWT, for {@code /userinfo} and the
+ * requested API), an id_token (RS256, when {@code openid} is asked for) and a refresh token (when
+ * {@code offline_access} is asked for and the client may refresh). It decides the claims and lifetimes; the
+ * {@link JwtSigner} signs them.
  */
 @ApplicationScoped
-public class TokenIssuer {
+public class TokenSetIssuer {
 
-    private final TokenMinter minter;
+    private final JwtSigner signer;
     private final RefreshTokens refreshTokens;
     private final Apis apis;
     private final AuthConfig auth;
@@ -46,9 +47,9 @@ public class TokenIssuer {
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    public TokenIssuer(TokenMinter minter, RefreshTokens refreshTokens, Apis apis, AuthConfig auth, TokenConfig config,
+    public TokenSetIssuer(JwtSigner signer, RefreshTokens refreshTokens, Apis apis, AuthConfig auth, TokenConfig config,
             Clock clock, MeterRegistry metrics) {
-        this.minter = minter;
+        this.signer = signer;
         this.refreshTokens = refreshTokens;
         this.apis = apis;
         this.auth = auth;
@@ -124,9 +125,9 @@ public class TokenIssuer {
                                         g.api() == null ? null : g.api().identifier())
                                 : Uni.createFrom().nullItem();
 
-        return minter.sign(accessAlg, access).chain(accessToken -> {
+        return signer.sign(accessAlg, access).chain(accessToken -> {
             Uni<String> id = openid
-                    ? minter.sign(SigningKey.RS256, idClaims(g, now, accessToken))
+                    ? signer.sign(SigningKey.RS256, idClaims(g, now, accessToken))
                     : Uni.createFrom().nullItem();
             return id.chain(idToken -> refresh.map(issued -> {
                 metrics.counter("latchkey.tokens.issued", "grant", g.grantType()).increment();
@@ -150,7 +151,7 @@ public class TokenIssuer {
         access.put("scope", scope);
         access.put("azp", client.clientId());
         access.put("gty", "client-credentials");
-        return minter.sign(api.signingAlg(), access).map(token -> {
+        return signer.sign(api.signingAlg(), access).map(token -> {
             metrics.counter("latchkey.tokens.issued", "grant", Grants.CLIENT_CREDENTIALS).increment();
             return new TokenResponse(token, null, null, scope, ttl, "Bearer", null);
         });
@@ -174,28 +175,8 @@ public class TokenIssuer {
         if (g.accessTokenHash()) {
             id.put("at_hash", leftHalfSha256(accessToken));
         }
-        id.putAll(profileClaims(u, g.scopes()));
+        id.putAll(UserClaims.profile(u, g.scopes()));
         return id;
-    }
-
-    /** The user claims the scopes allow (also what {@code /userinfo} answers). */
-    public static Map<String, Object> profileClaims(UserEntity u, Set<String> scopes) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        if (scopes.contains(Scopes.EMAIL) && ConnectionConfig.EMAIL.equals(u.strategy)) {
-            c.put("email", u.identifier);
-            c.put("email_verified", u.emailVerified);
-        }
-        if (scopes.contains(Scopes.PHONE) && ConnectionConfig.SMS.equals(u.strategy)) {
-            c.put("phone_number", u.identifier);
-            c.put("phone_number_verified", u.phoneVerified);
-        }
-        if (scopes.contains(Scopes.PROFILE)) {
-            c.put("name", u.identifier);
-            if (u.updatedAt != null) {
-                c.put("updated_at", u.updatedAt.toString());
-            }
-        }
-        return c;
     }
 
     private long ttl(Duration wanted) {
