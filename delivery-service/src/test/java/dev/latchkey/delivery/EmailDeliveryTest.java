@@ -56,6 +56,11 @@ class EmailDeliveryTest {
     @Inject
     DeliveryLedger ledger;
 
+    /** A connection with the default templates, From login@acme.test, through the service's mailer. */
+    private ConnectionConfig loginConnection() {
+        return fx.publish(DeliveryFixtures.email(DeliveryFixtures.unique("email"), Map.of(), "login@acme.test"));
+    }
+
     private static Mail awaitMail(String to) {
         // The sink lists a message as soon as it arrives; wait until it is readable in full.
         await().atMost(Duration.ofSeconds(30)).until(() -> SmtpSink.messagesTo(to).stream()
@@ -122,8 +127,7 @@ class EmailDeliveryTest {
 
     @Test
     void aMagicLinkEventRendersTheLink() {
-        ConnectionConfig c = fx.publish(DeliveryFixtures.email(DeliveryFixtures.unique("email"), Map.of(),
-                "login@acme.test"));
+        ConnectionConfig c = loginConnection();
         String to = DeliveryFixtures.email();
         String link = "https://login.acme.test/passwordless/verify_redirect?verification_code=991199&state=x";
         DeliveryEvent e = fx.linkEvent("client-x", c, to, "991199", link, "en", Duration.ofMinutes(5));
@@ -137,8 +141,7 @@ class EmailDeliveryTest {
 
     @Test
     void smtpDownThenUpDeliversAfterRecovery() throws Exception {
-        ConnectionConfig c = fx.publish(DeliveryFixtures.email(DeliveryFixtures.unique("email"), Map.of(),
-                "login@acme.test"));
+        ConnectionConfig c = loginConnection();
         String to = DeliveryFixtures.email();
         DeliveryEvent e = fx.codeEvent("client-x", c, to, "454545", "en", Duration.ofMinutes(5));
         servers.smtp().shut();
@@ -163,8 +166,7 @@ class EmailDeliveryTest {
      */
     @Test
     void tenCodesInFlightThroughA30SecondSmtpOutageAreEachDeliveredOnce() throws Exception {
-        ConnectionConfig c = fx.publish(DeliveryFixtures.email(DeliveryFixtures.unique("email"), Map.of(),
-                "login@acme.test"));
+        ConnectionConfig c = loginConnection();
         List<DeliveryEvent> events = IntStream.range(0, 10).mapToObj(i -> fx.codeEvent("client-x", c,
                 DeliveryFixtures.email(), "60606" + i, "en", Duration.ofMinutes(5))).toList();
         servers.smtp().shut();
@@ -183,7 +185,7 @@ class EmailDeliveryTest {
         }
         for (DeliveryEvent e : events) {
             fx.awaitStatus(servers, e.eventId(), "sent");
-            assertThat(awaitMail(e.recipient()).text(), containsString(codeOf(e)));
+            assertThat(awaitMail(e.recipient()).text(), containsString(fx.open(e)));
         }
         Thread.sleep(1500); // a second copy, if one were coming
         for (DeliveryEvent e : events) {
@@ -195,15 +197,10 @@ class EmailDeliveryTest {
         }
     }
 
-    private String codeOf(DeliveryEvent e) {
-        return fx.open(e);
-    }
-
     /** The code expiring while SMTP is down: status {@code expired}, no DLQ, and nothing sent after it. */
     @Test
     void aCodeThatExpiresWhileSmtpIsDownEndsExpiredAndIsNotSentLater() throws Exception {
-        ConnectionConfig c = fx.publish(DeliveryFixtures.email(DeliveryFixtures.unique("email"), Map.of(),
-                "login@acme.test"));
+        ConnectionConfig c = loginConnection();
         String to = DeliveryFixtures.email();
         // Retries stop 2 s before expiry here (stop-before-expiry): about 3 s of retrying.
         DeliveryEvent e = fx.codeEvent("client-x", c, to, "717171", "en", Duration.ofSeconds(5));
@@ -232,8 +229,7 @@ class EmailDeliveryTest {
      */
     @Test
     void anEmailWhoseSenderDiedDuringTheCallIsSentAfterTheLease() {
-        ConnectionConfig c = fx.publish(DeliveryFixtures.email(DeliveryFixtures.unique("email"), Map.of(),
-                "login@acme.test"));
+        ConnectionConfig c = loginConnection();
         String to = DeliveryFixtures.email();
         DeliveryEvent e = fx.codeEvent("client-x", c, to, "929292", "en", Duration.ofMinutes(5));
         Instant claimedAt = Instant.now();
