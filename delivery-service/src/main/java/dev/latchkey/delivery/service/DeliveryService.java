@@ -27,7 +27,10 @@ import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.config.ConnectionConfig.SmsSettings;
 import dev.latchkey.common.crypto.PlatformCipher;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.event.DeliveryEvent;
+import dev.latchkey.common.message.TemplateException;
+import dev.latchkey.common.message.TemplateVariables;
 import dev.latchkey.delivery.config.DeliveryConfig;
 import dev.latchkey.delivery.provider.OutboxSmsSender;
 import dev.latchkey.delivery.provider.SmtpEmailSender;
@@ -141,17 +144,24 @@ public class DeliveryService {
             return fail(subject, event, attempt, "connection " + connection.name() + " is not an " + channel
                     + " connection", null, null);
         }
-        MessageRenderer.Rendered message;
+        Uni<MessageRenderer.Rendered> rendered;
         try {
-            message = render(event, channel, connection);
+            rendered = render(event, channel, connection);
         } catch (PlatformCipher.DecryptionException e) {
             return fail(subject, event, attempt, "the event's code does not open with the platform key", null, null);
-        } catch (MessageRenderer.TemplateException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             return fail(subject, event, attempt, e.getMessage(), null, null);
         }
-        return ConnectionConfig.SMS.equals(channel)
-                ? sms(subject, event, attempt, connection, message, trace)
-                : email(subject, event, attempt, connection, message, trace);
+        return rendered.onItemOrFailure().transformToUni((message, failure) -> {
+            if (failure instanceof TemplateException) {
+                return fail(subject, event, attempt, failure.getMessage(), null, null);
+            } else if (failure != null) {
+                return Uni.createFrom().failure(failure);
+            }
+            return ConnectionConfig.SMS.equals(channel)
+                    ? sms(subject, event, attempt, connection, message, trace)
+                    : email(subject, event, attempt, connection, message, trace);
+        });
     }
 
     /** A provider secret, opened once per sealed value: every message of a connection uses the same one. */
@@ -168,7 +178,8 @@ public class DeliveryService {
         return secret;
     }
 
-    private MessageRenderer.Rendered render(DeliveryEvent event, String channel, ConnectionConfig connection) {
+    /** Opens the event's secrets here, and renders on a worker thread (see {@link MessageRenderer}). */
+    private Uni<MessageRenderer.Rendered> render(DeliveryEvent event, String channel, ConnectionConfig connection) {
         String context = DeliveryEvent.cipherContext(event.eventId());
         boolean link = "link".equals(event.send());
         String code = event.codeEnc() == null ? null : cipher.decrypt(event.codeEnc(), context);
@@ -180,9 +191,9 @@ public class DeliveryService {
         String language = event.language() == null || event.language().isBlank()
                 ? connection.defaultLanguageOrEn()
                 : event.language();
-        int ttlMinutes = (connection.codeTtlSeconds() + 59) / 60;
-        return renderer.render(connection, link, new MessageRenderer.Variables(code, magicLink, event.recipient(),
-                channel, appName, language, ttlMinutes));
+        int ttlMinutes = TemplateVariables.ttlMinutes(connection.codeTtlSeconds());
+        return renderer.renderOffTheEventLoop(connection, link, new TemplateVariables(code, magicLink,
+                event.recipient(), Channel.of(channel).orElseThrow(), appName, language, ttlMinutes));
     }
 
     private Uni<DeliveryOutcome> sms(Subject subject, DeliveryEvent event, int attempt, ConnectionConfig connection,
