@@ -220,8 +220,9 @@ class SmsDeliveryTest {
         String to = DeliveryFixtures.phone();
         DeliveryEvent e = fx.codeEvent("client-x", c, to, "707070", "en", Duration.ofMinutes(5));
         // What a process killed during its Twilio call leaves behind: the claim, and no outcome.
-        ledger.claim(new DeliveryLedger.Subject(e.eventId(), "client-x", c.name(), "sms"), 1, DeliveryLedger.CALLING,
-                null, Instant.now(), Duration.ofMinutes(10)).await().atMost(Duration.ofSeconds(5));
+        ledger.claim(new DeliveryLedger.Subject(e.eventId(), "client-x", c.name(), "sms"), 1,
+                DeliveryLedger.Claiming.call("twilio", 0), Instant.now(), Duration.ofMinutes(10)).await()
+                .atMost(Duration.ofSeconds(5));
         fx.send(servers.topics().sms(), e);
 
         JsonNode retrying = fx.awaitStatus(servers, e.eventId(), "retrying");

@@ -136,7 +136,7 @@ class TwilioStatusCallbackTest {
         String token = s.token();
         // The process that claimed the event was killed after Twilio took the message, before it recorded the SID.
         ledger.claim(new DeliveryLedger.Subject(e.eventId(), "client-cb", e.connection(), "sms"), 1,
-                DeliveryLedger.CALLING, null, Instant.now(), Duration.ofMinutes(10)).await()
+                DeliveryLedger.Claiming.call("twilio", 0), Instant.now(), Duration.ofMinutes(10)).await()
                 .atMost(Duration.ofSeconds(5));
         Map<String, String> params = callback(s, "sent", null);
 
@@ -145,7 +145,7 @@ class TwilioStatusCallbackTest {
                 .header("X-Twilio-Signature", sign(DeliveryFixtures.secret(), s.url(), params))
                 .when().post(s.path()).then().statusCode(403);
         assertThat(ledger.find(e.eventId()).await().atMost(Duration.ofSeconds(5)).orElseThrow().state(),
-                equalTo("calling"));
+                equalTo(DeliveryLedger.State.CALLING));
 
         given().contentType(ContentType.URLENC).formParams(params)
                 .header("X-Twilio-Signature", sign(token, s.url(), params))
@@ -153,7 +153,7 @@ class TwilioStatusCallbackTest {
         JsonNode sent = fx.awaitStatus(servers, e.eventId(), "sent");
         assertThat(sent.path("provider_id").asText(), equalTo(s.messageSid()));
         DeliveryLedger.Record record = ledger.find(e.eventId()).await().atMost(Duration.ofSeconds(5)).orElseThrow();
-        assertThat(record.state(), equalTo("sent"));
+        assertThat(record.state(), equalTo(DeliveryLedger.State.SENT));
         assertThat(record.get("provider_id"), equalTo(s.messageSid()));
 
         // Kafka redelivers the event to a live instance: a duplicate, no second message, nothing dead-lettered.
@@ -208,7 +208,7 @@ class TwilioStatusCallbackTest {
         assertThat(fx.awaitStatus(servers, e.eventId(), "sent").path("provider_id").asText(), equalTo(sid));
         assertThat(duplicate.path("provider_id").asText(), equalTo(sid));
         assertThat(ledger.find(e.eventId()).await().atMost(Duration.ofSeconds(5)).orElseThrow().state(),
-                equalTo("sent"));
+                equalTo(DeliveryLedger.State.SENT));
         assertThat(fx.deadLetters(servers, e.eventId()), is(empty()));
     }
 
@@ -239,7 +239,7 @@ class TwilioStatusCallbackTest {
         assertThat(delivered.path("connection").asText(), equalTo(s.event().connection()));
         DeliveryLedger.Record record = ledger.find(s.event().eventId()).await().atMost(Duration.ofSeconds(5))
                 .orElseThrow();
-        assertThat(record.state(), equalTo("sent"));
+        assertThat(record.state(), equalTo(DeliveryLedger.State.SENT));
         assertThat(record.get("provider_status"), equalTo("delivered"));
     }
 

@@ -3,8 +3,6 @@ package dev.latchkey.delivery.messaging;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,10 +16,8 @@ import org.jboss.logging.MDC;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.TracingMetadata;
@@ -31,17 +27,12 @@ import io.vertx.core.Vertx;
 import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.event.DeliveryEvent;
-import dev.latchkey.common.event.DeliveryStatus;
 import dev.latchkey.common.observability.RequestIds;
 import dev.latchkey.delivery.config.DeliveryConfig;
 import dev.latchkey.delivery.messaging.DeliveryPublisher.SourceRecord;
-import dev.latchkey.delivery.service.DeliveryOutcome;
-import dev.latchkey.delivery.service.DeliveryOutcome.Duplicate;
-import dev.latchkey.delivery.service.DeliveryOutcome.Expired;
-import dev.latchkey.delivery.service.DeliveryOutcome.Failed;
-import dev.latchkey.delivery.service.DeliveryOutcome.Retry;
-import dev.latchkey.delivery.service.DeliveryOutcome.Sent;
+import dev.latchkey.delivery.service.Attempt;
 import dev.latchkey.delivery.service.DeliveryService;
+import dev.latchkey.delivery.service.Report;
 
 /**
  * The four consumers: {@code otp.delivery.sms} and {@code otp.delivery.email}, and their retry topics. Each channel
@@ -68,10 +59,7 @@ public class DeliveryConsumer {
     private final DeliveryPublisher publisher;
     private final ObjectMapper mapper;
     private final Clock clock;
-    private final DeliveryConfig config;
     private final MeterRegistry metrics;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final InFlightLimiter smsInFlight;
     private final InFlightLimiter emailInFlight;
     private final InFlightLimiter smsRetryInFlight;
@@ -84,7 +72,6 @@ public class DeliveryConsumer {
         this.publisher = publisher;
         this.mapper = mapper;
         this.clock = clock;
-        this.config = config;
         this.metrics = metrics;
         this.smsInFlight = new InFlightLimiter(config.sms().maxInFlight());
         this.emailInFlight = new InFlightLimiter(config.email().maxInFlight());
@@ -160,8 +147,8 @@ public class DeliveryConsumer {
             MDC.put(RequestIds.MDC_KEY, requestId != null
                     ? requestId
                     : source.topic() + '-' + source.partition() + '@' + source.offset());
-            deadLettered(channel, "unreadable");
-            return settle(record, publisher.deadLetter(source, null, attempt, "unreadable delivery event"));
+            return settle(record, publisher.deadLetter(source, channel, null, attempt, "unreadable delivery event",
+                    "unreadable"));
         }
         MDC.put(RequestIds.MDC_KEY, requestId != null ? requestId : event.eventId());
         // The consumer span of this record, itself a child of the start's trace carried in the record headers.
@@ -172,13 +159,10 @@ public class DeliveryConsumer {
         Uni<Void> due = wait.isNegative() || wait.isZero() || expiresFirst(event, notBefore)
                 ? Uni.createFrom().voidItem()
                 : Uni.createFrom().voidItem().onItem().delayIt().by(wait);
-        return configReady(System.nanoTime() + CONFIG_WAIT.toNanos()).chain(() -> due)
-                .chain(() -> service.deliver(event, channel, attempt, trace))
-                .chain(outcome -> publish(channel, source, event, attempt, outcome, trace))
-                .onItemOrFailure().transformToUni((ok, failure) -> failure == null
-                        ? Uni.createFrom().completionStage(record.ack())
-                        // Kafka would not take the outcome: the failure strategy (dead-letter topic) takes over.
-                        : Uni.createFrom().completionStage(record.nack(failure)));
+        Attempt a = new Attempt(event, channel, attempt, trace);
+        return settle(record, configReady(System.nanoTime() + CONFIG_WAIT.toNanos()).chain(() -> due)
+                .chain(() -> service.deliver(a))
+                .chain(outcome -> publisher.publish(Report.of(a, outcome), source, trace)));
     }
 
     /** Right after start the connections are not known yet: wait (on a timer) until the config view caught up. */
@@ -194,98 +178,12 @@ public class DeliveryConsumer {
         return event.expiresAt() != null && event.expiresAt().toEpochMilli() <= notBefore;
     }
 
-    private Uni<Void> publish(String channel, SourceRecord source, DeliveryEvent event, int attempt,
-            DeliveryOutcome outcome, Context trace) {
-        count(channel, outcome);
-        return switch (outcome) {
-            case Sent s -> {
-                latency(channel, event);
-                yield publisher.status(status(event, channel, "sent", s.provider(), s.providerId(), null,
-                        s.segments(), attempt), trace);
-            }
-            case Expired x -> publisher.status(status(event, channel, "expired", null, null, x.reason(), null,
-                    attempt), trace);
-            case Duplicate d -> publisher.status(status(event, channel, "duplicate", d.provider(), d.providerId(),
-                    "already " + d.previousState(), null, attempt), trace);
-            case Retry r -> publisher.retry(retryTopic(channel), source, r.nextAttempt(), r.notBefore(), r.reason())
-                    .chain(() -> publisher.status(status(event, channel, "retrying", r.provider(), null, r.reason(),
-                            null, r.nextAttempt()), trace));
-            case Failed f -> {
-                deadLettered(channel, "failed");
-                yield publisher.deadLetter(source, event.eventId(), attempt, f.reason())
-                        .chain(() -> publisher.status(status(event, channel, "failed", f.provider(), null,
-                                f.reason(), f.segments(), attempt), trace));
-            }
-        };
-    }
-
-    private Uni<Void> settle(Message<byte[]> record, Uni<Void> publishing) {
+    /** Acknowledges the record once what replaces it is on Kafka. */
+    private static Uni<Void> settle(Message<byte[]> record, Uni<Void> publishing) {
         return publishing.onItemOrFailure().transformToUni((ok, failure) -> failure == null
                 ? Uni.createFrom().completionStage(record.ack())
+                // Kafka would not take the outcome: the failure strategy (dead-letter topic) takes over.
                 : Uni.createFrom().completionStage(record.nack(failure)));
-    }
-
-    private DeliveryStatus status(DeliveryEvent e, String channel, String status, String provider,
-            String providerId, String reason, Integer segments, int attempt) {
-        return new DeliveryStatus(e.eventId(), e.clientId(), e.connection(), channel, status, provider, providerId,
-                reason, segments, attempt, clock.instant());
-    }
-
-    private String retryTopic(String channel) {
-        return ConnectionConfig.SMS.equals(channel) ? config.topics().smsRetry() : config.topics().emailRetry();
-    }
-
-    private void count(String channel, DeliveryOutcome outcome) {
-        String status;
-        String provider;
-        switch (outcome) {
-            case Sent s -> {
-                status = "sent";
-                provider = s.provider();
-            }
-            case Expired x -> {
-                status = "expired";
-                provider = null;
-            }
-            case Duplicate d -> {
-                status = "duplicate";
-                provider = d.provider();
-            }
-            case Retry r -> {
-                status = "retrying";
-                provider = r.provider();
-            }
-            case Failed f -> {
-                status = "failed";
-                provider = f.provider();
-            }
-        }
-        String p = provider == null ? "none" : provider;
-        counters.computeIfAbsent(channel + '/' + status + '/' + p, k -> Counter.builder("latchkey.delivery.outcomes")
-                .description("Delivery attempts by channel, provider and outcome (sent, failed, expired, duplicate, "
-                        + "retrying)")
-                .tag("channel", channel).tag("status", status).tag("provider", p)
-                .register(metrics)).increment();
-    }
-
-    /** Records put on the dead-letter topic: {@code failed} (permanent or out of retries) or {@code unreadable}. */
-    private void deadLettered(String channel, String reason) {
-        counters.computeIfAbsent("dlq/" + channel + '/' + reason,
-                k -> Counter.builder("latchkey.delivery.dead_lettered")
-                        .description("Delivery records put on the dead-letter topic").tag("channel", channel)
-                        .tag("reason", reason).register(metrics))
-                .increment();
-    }
-
-    private void latency(String channel, DeliveryEvent event) {
-        if (event.issuedAt() != null) {
-            timers.computeIfAbsent(channel, c -> Timer.builder("latchkey.delivery.latency")
-                    .description("From the event's issued_at to the provider's acceptance")
-                    .tag("channel", c)
-                    .publishPercentiles(0.5, 0.99)
-                    .register(metrics))
-                    .record(Duration.between(event.issuedAt(), clock.instant()));
-        }
     }
 
     @SuppressWarnings("unchecked")

@@ -8,13 +8,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 
+import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.delivery.config.DeliveryConfig;
 import dev.latchkey.delivery.store.OutboxStore;
 import dev.latchkey.delivery.store.OutboxStore.OutboxMessage;
 
-/** The SMS provider of a machine without Twilio credentials: messages land in the Redis outbox. */
+/**
+ * The SMS provider of a machine without Twilio credentials: messages land in the Redis outbox (local runs, with
+ * {@code latchkey.delivery.outbox.enabled}). A connection's route gets this step only when it names no other.
+ */
 @ApplicationScoped
-public class OutboxSmsSender {
+public class OutboxSmsSender implements Provider {
 
     public static final String PROVIDER = "outbox";
 
@@ -33,13 +37,29 @@ public class OutboxSmsSender {
         return config.enabled();
     }
 
-    /** @return the outbox message id */
-    public Uni<String> send(String to, String body, String eventId, String connection, int segments) {
+    @Override
+    public String name() {
+        return PROVIDER;
+    }
+
+    @Override
+    public boolean serves(String channel) {
+        return ConnectionConfig.SMS.equals(channel);
+    }
+
+    @Override
+    public String problem(Step step) {
+        return active() ? null : "connection " + step.connection() + " has no Twilio credentials and the outbox is off";
+    }
+
+    /** The outbox message id is the provider id. */
+    @Override
+    public Uni<String> send(Step step, Outgoing message) {
         byte[] id = new byte[16];
         random.nextBytes(id);
         String messageId = "OB" + HexFormat.of().formatHex(id);
-        OutboxMessage m = new OutboxMessage(messageId, to, PROVIDER, body, eventId, connection, segments,
-                clock.instant());
+        OutboxMessage m = new OutboxMessage(messageId, message.recipient(), PROVIDER, message.text(),
+                message.eventId(), step.connection(), message.segments(), clock.instant());
         return store.add(m, config.maxPerRecipient(), config.retention()).replaceWith(messageId);
     }
 }

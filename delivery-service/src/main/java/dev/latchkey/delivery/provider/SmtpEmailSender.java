@@ -18,28 +18,76 @@ import io.vertx.ext.mail.StartTLSOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.mail.MailClient;
 
-import dev.latchkey.delivery.service.ProviderException;
+import dev.latchkey.common.config.ConnectionConfig;
 
 /**
  * Sends email over SMTP, non-blocking: through the service's mailer (quarkus-mailer, {@code quarkus.mailer.*}), or
- * through a connection's own SMTP server when its config names one (a Vert.x mail client per server, kept). Each
+ * through a connection's own SMTP server when its step names one (a Vert.x mail client per server, kept). Each
  * message carries a Message-ID made from the event id, which is also the provider id in the status event.
+ *
+ * <p>
+ * Step settings: {@code from}; for an own server {@code host}, {@code port}, {@code username}, {@code tls}
+ * ({@code true}/{@code false}) and the secret {@code password}. An SMTP server cannot be asked whether it took a
+ * message, so an event whose sender died during the call is sent again while its code is valid
+ * ({@link CrashRecovery#RESEND}): the Message-ID is the same, and a second copy of a valid code is better than none.
  */
 @ApplicationScoped
-public class SmtpEmailSender {
+public class SmtpEmailSender implements Provider {
 
     public static final String PROVIDER = "smtp";
+    public static final String FROM = "from";
+    public static final String HOST = "host";
+    public static final String PORT = "port";
+    public static final String USERNAME = "username";
+    public static final String PASSWORD = "password";
+    public static final String TLS = "tls";
 
     private final ReactiveMailer mailer;
     private final Vertx vertx;
+    private final ProviderSecrets secrets;
     private final Map<Server, MailClient> servers = new ConcurrentHashMap<>();
 
-    public SmtpEmailSender(ReactiveMailer mailer, Vertx vertx) {
+    public SmtpEmailSender(ReactiveMailer mailer, Vertx vertx, ProviderSecrets secrets) {
         this.mailer = mailer;
         this.vertx = vertx;
+        this.secrets = secrets;
     }
 
-    public record Email(String from, String to, String subject, String text, String html, String eventId,
+    @Override
+    public String name() {
+        return PROVIDER;
+    }
+
+    @Override
+    public boolean serves(String channel) {
+        return ConnectionConfig.EMAIL.equals(channel);
+    }
+
+    @Override
+    public String problem(Step step) {
+        return step.setting(FROM) == null ? "connection " + step.connection() + " has no From address" : null;
+    }
+
+    @Override
+    public CrashRecovery crashRecovery() {
+        return CrashRecovery.RESEND;
+    }
+
+    @Override
+    public Uni<String> send(Step step, Outgoing message) {
+        Email email = new Email(step.setting(FROM), message.recipient(), message.subject(), message.text(),
+                message.html(), message.eventId(), message.language());
+        String host = step.setting(HOST);
+        if (host == null) {
+            return send(email);
+        }
+        boolean tls = Boolean.parseBoolean(step.setting(TLS));
+        String port = step.setting(PORT);
+        return send(email, new Server(host, port != null ? Integer.parseInt(port) : tls ? 465 : 25,
+                step.setting(USERNAME), secrets.open(step, PASSWORD, "the SMTP password"), tls));
+    }
+
+    record Email(String from, String to, String subject, String text, String html, String eventId,
             String language) {
     }
 
@@ -47,7 +95,7 @@ public class SmtpEmailSender {
      * A connection's own SMTP server. {@code tls}: implicit TLS on port 465, STARTTLS required on other ports;
      * without it STARTTLS is used when offered.
      */
-    public record Server(String host, int port, String username, String password, boolean tls) {
+    record Server(String host, int port, String username, String password, boolean tls) {
 
         @Override
         public String toString() {
@@ -55,8 +103,8 @@ public class SmtpEmailSender {
         }
     }
 
-    /** @return the Message-ID */
-    public Uni<String> send(Email email) {
+    /** Through the service's mailer; the Message-ID is the provider id. */
+    private Uni<String> send(Email email) {
         String messageId = messageId(email);
         Mail mail = new Mail().addTo(email.to()).setFrom(email.from()).setSubject(email.subject())
                 .setText(email.text()).setHtml(email.html()).addHeader("Message-ID", messageId);
@@ -68,7 +116,7 @@ public class SmtpEmailSender {
     }
 
     /** Through a connection's own server. */
-    public Uni<String> send(Email email, Server server) {
+    private Uni<String> send(Email email, Server server) {
         String messageId = messageId(email);
         MailMessage message = new MailMessage().setFrom(email.from()).setTo(email.to()).setSubject(email.subject())
                 .setText(email.text()).setHtml(email.html()).addHeader("Message-ID", messageId);

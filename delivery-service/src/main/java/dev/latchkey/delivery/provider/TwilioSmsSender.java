@@ -3,6 +3,8 @@ package dev.latchkey.delivery.provider;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,15 +32,15 @@ import com.twilio.http.Response;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.rest.api.v2010.account.MessageCreator;
+import com.twilio.security.RequestValidator;
 import com.twilio.type.PhoneNumber;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
-import dev.latchkey.common.config.ConnectionConfig.SmsSettings;
+import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.delivery.config.DeliveryConfig;
-import dev.latchkey.delivery.service.ProviderException;
 
 /**
  * Sends SMS through Twilio's Messages API with the official client. The client is blocking, so each call runs on a
@@ -50,9 +52,14 @@ import dev.latchkey.delivery.service.ProviderException;
  * blocks nobody.
  */
 @ApplicationScoped
-public class TwilioSmsSender {
+public class TwilioSmsSender implements Provider {
 
     public static final String PROVIDER = "twilio";
+    /** Step settings: the account, and either a Messaging Service SID or a From number; secret {@code auth_token}. */
+    public static final String ACCOUNT_SID = "account_sid";
+    public static final String MESSAGING_SERVICE_SID = "messaging_service_sid";
+    public static final String FROM = "from";
+    public static final String AUTH_TOKEN = "auth_token";
 
     private static final Logger LOG = Logger.getLogger(TwilioSmsSender.class);
 
@@ -69,14 +76,18 @@ public class TwilioSmsSender {
             30007); // carrier filtering
 
     private final DeliveryConfig.Twilio config;
+    private final ProviderSecrets secrets;
+    private final Clock clock;
     private final com.twilio.http.HttpClient http;
     private final ExecutorService calls;
     private final int maxCalls;
     private final Semaphore openCalls;
     private final Map<String, TwilioRestClient> clients = new ConcurrentHashMap<>();
 
-    public TwilioSmsSender(DeliveryConfig config, MeterRegistry metrics) {
+    public TwilioSmsSender(DeliveryConfig config, ProviderSecrets secrets, Clock clock, MeterRegistry metrics) {
         this.config = config.twilio();
+        this.secrets = secrets;
+        this.clock = clock;
         this.http = new SingleAttemptHttpClient(httpClientBuilder(this.config));
         this.calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("twilio-", 1).factory());
         this.maxCalls = maxConcurrentCalls(this.config);
@@ -86,8 +97,65 @@ public class TwilioSmsSender {
                 .register(metrics);
     }
 
-    /** One message to send; {@code validitySeconds} is the code's remaining lifetime. */
-    public record Sms(String to, String body, int validitySeconds, String eventId) {
+    @Override
+    public String name() {
+        return PROVIDER;
+    }
+
+    @Override
+    public boolean serves(String channel) {
+        return ConnectionConfig.SMS.equals(channel);
+    }
+
+    @Override
+    public String problem(Step step) {
+        if (step.setting(ACCOUNT_SID) == null || !step.secrets().containsKey(AUTH_TOKEN)) {
+            return "connection " + step.connection() + " has no Twilio credentials";
+        }
+        if (sender(step) == null) {
+            return "connection " + step.connection() + " names no "
+                    + (step.settings().containsKey(FROM) ? "From number" : "Messaging Service SID");
+        }
+        return null;
+    }
+
+    /** The Messaging Service SID or From number the step sends from. */
+    private static String sender(Step step) {
+        String service = step.setting(MESSAGING_SERVICE_SID);
+        return service != null ? service : step.setting(FROM);
+    }
+
+    /** Per sender (account and MG… or +1…): the step's own rate, else the configured one for it, else the default. */
+    @Override
+    public RateLimit rateLimit(Step step) {
+        String sender = sender(step);
+        int perSecond = step.messagesPerSecond() != null
+                ? step.messagesPerSecond()
+                : config.senderRates().getOrDefault(sender, config.messagesPerSecond());
+        return perSecond <= 0 ? null : new RateLimit(step.setting(ACCOUNT_SID) + ":" + sender, sender, perSecond);
+    }
+
+    /** The auth token of a step, opened. */
+    public String authToken(Step step) {
+        return secrets.open(step, AUTH_TOKEN, "the Twilio auth token");
+    }
+
+    /**
+     * Whether a status callback is Twilio's for this step: signed (X-Twilio-Signature, twilio-java's
+     * RequestValidator) with the step's auth token over {@code url} and {@code params}, from the step's account.
+     */
+    public boolean signedBy(Step step, String url, Map<String, String> params, String signature) {
+        String account = params.get("AccountSid");
+        if (account != null && !account.equals(step.setting(ACCOUNT_SID))) {
+            return false;
+        }
+        try {
+            String token = authToken(step);
+            return token != null && new RequestValidator(token).validate(url, params, signature);
+        } catch (ProviderException e) {
+            LOG.warnf("Twilio callback for connection %s: its auth token does not open", step.connection());
+            return false;
+        }
     }
 
     /**
@@ -99,18 +167,17 @@ public class TwilioSmsSender {
                 StandardCharsets.UTF_8);
     }
 
-    /**
-     * Creates the message on Twilio, on the Twilio thread pool.
-     *
-     * @return the message SID
-     * @throws ProviderException (as the Uni's failure) saying whether a retry may help
-     */
-    public Uni<String> send(SmsSettings settings, String authToken, Sms sms) {
+    /** Creates the message on Twilio, on the Twilio thread pool; the message SID is the provider id. */
+    @Override
+    public Uni<String> send(Step step, Outgoing message) {
+        String authToken = authToken(step);
+        int validity = (int) Math.clamp(Duration.between(clock.instant(), message.expiresAt()).toSeconds(), 1,
+                36000);
         return Uni.createFrom().item(() -> {
             // A virtual thread waits here at no cost when the pod has as many calls open as allowed.
             openCalls.acquireUninterruptibly();
             try {
-                return create(settings, authToken, sms);
+                return create(step, authToken, message, validity);
             } finally {
                 openCalls.release();
             }
@@ -126,18 +193,20 @@ public class TwilioSmsSender {
         return Math.max(1, config.maxConcurrentCalls());
     }
 
-    private String create(SmsSettings settings, String authToken, Sms sms) {
+    private String create(Step step, String authToken, Outgoing sms, int validitySeconds) {
         if (clients.size() > 1000) {
             // Rotated credentials leave old clients behind; start over rather than grow.
             clients.clear();
         }
-        TwilioRestClient client = clients.computeIfAbsent(settings.twilioAccountSid() + '\n' + authToken,
-                k -> new TwilioRestClient.Builder(settings.twilioAccountSid(), authToken).httpClient(http).build());
-        PhoneNumber to = new PhoneNumber(sms.to());
-        MessageCreator creator = SmsSettings.SOURCE_FROM.equals(settings.source())
-                ? Message.creator(to, new PhoneNumber(settings.from()), sms.body())
-                : Message.creator(to, settings.messagingServiceSid(), sms.body());
-        creator.setValidityPeriod(Math.clamp(sms.validitySeconds(), 1, 36000));
+        String account = step.setting(ACCOUNT_SID);
+        TwilioRestClient client = clients.computeIfAbsent(account + '\n' + authToken,
+                k -> new TwilioRestClient.Builder(account, authToken).httpClient(http).build());
+        PhoneNumber to = new PhoneNumber(sms.recipient());
+        String service = step.setting(MESSAGING_SERVICE_SID);
+        MessageCreator creator = service == null
+                ? Message.creator(to, new PhoneNumber(step.setting(FROM)), sms.text())
+                : Message.creator(to, service, sms.text());
+        creator.setValidityPeriod(validitySeconds);
         config.statusCallbackUrl().ifPresent(base -> creator.setStatusCallback(callbackUrl(base, sms.eventId())));
         try {
             return creator.create(client).getSid();

@@ -2,7 +2,12 @@ package dev.latchkey.delivery.service;
 
 import java.time.Instant;
 
-/** What became of one attempt at an event; the messaging layer publishes it and settles the Kafka record. */
+import dev.latchkey.common.event.DeliveryState;
+
+/**
+ * What became of one attempt at an event, or what a provider's receipt said about it; the messaging layer publishes
+ * every one the same way (status event, and the retry or dead-letter record where it needs one).
+ */
 public sealed interface DeliveryOutcome {
 
     /** Handed to the provider. */
@@ -23,5 +28,35 @@ public sealed interface DeliveryOutcome {
 
     /** Failed for good: the event goes to the dead-letter topic with the reason. */
     record Failed(String reason, String provider, Integer segments) implements DeliveryOutcome {
+    }
+
+    /** What a provider's receipt (status callback) said after the attempt: {@code delivered}, {@code sent}, ... */
+    record Receipt(DeliveryState state, String provider, String providerId, String reason)
+            implements
+                DeliveryOutcome {
+    }
+
+    /** The state a status event of this outcome carries. */
+    default DeliveryState state() {
+        return switch (this) {
+            case Sent s -> DeliveryState.SENT;
+            case Expired x -> DeliveryState.EXPIRED;
+            case Duplicate d -> DeliveryState.DUPLICATE;
+            case Retry r -> DeliveryState.RETRYING;
+            case Failed f -> DeliveryState.FAILED;
+            case Receipt r -> r.state();
+        };
+    }
+
+    /** The provider the outcome is about, or {@code null}. */
+    default String provider() {
+        return switch (this) {
+            case Sent s -> s.provider();
+            case Expired x -> null;
+            case Duplicate d -> d.provider();
+            case Retry r -> r.provider();
+            case Failed f -> f.provider();
+            case Receipt r -> r.provider();
+        };
     }
 }

@@ -1,6 +1,8 @@
 package dev.latchkey.delivery.service;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -8,26 +10,25 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import com.twilio.security.RequestValidator;
-
-import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
-import dev.latchkey.common.crypto.PlatformCipher;
-import dev.latchkey.common.event.DeliveryStatus;
-import dev.latchkey.delivery.messaging.DeliveryPublisher;
+import dev.latchkey.common.event.DeliveryState;
+import dev.latchkey.delivery.config.DeliveryConfig;
+import dev.latchkey.delivery.provider.Step;
 import dev.latchkey.delivery.provider.TwilioSmsSender;
+import dev.latchkey.delivery.service.DeliveryOutcome.Receipt;
 import dev.latchkey.delivery.store.DeliveryLedger;
+import dev.latchkey.delivery.store.DeliveryLedger.State;
+import dev.latchkey.delivery.store.DeliveryLedger.Subject;
 
 /**
- * Twilio's status callbacks: a callback is believed only if its X-Twilio-Signature checks out (twilio-java's
- * RequestValidator) with the auth token of the connection that sent the message, and it names the message SID the
- * ledger recorded for the event. The event id comes from the callback URL (see
- * {@link dev.latchkey.delivery.provider.TwilioSmsSender#callbackUrl}); it is covered by the signature. A believed
- * callback updates the delivery record; a final one ({@code delivered}, {@code undelivered}, {@code failed}) is also
- * published as a status event.
+ * Twilio's status callbacks: a callback is believed only if it is signed with the auth token of the route step that
+ * sent the message ({@link TwilioSmsSender#signedBy}) and names the message SID the ledger recorded for the event. The
+ * event id comes from the callback URL (see {@link TwilioSmsSender#callbackUrl}); it is covered by the signature. A
+ * believed callback updates the delivery record; what it settles is returned as {@link Report}s, which the caller
+ * publishes like any other outcome.
  */
 @ApplicationScoped
 public class TwilioCallbackService {
@@ -38,18 +39,24 @@ public class TwilioCallbackService {
         ACCEPTED, FORBIDDEN
     }
 
+    /** The answer to one callback, and the outcomes it settled (none for an intermediate status). */
+    public record Callback(Result result, List<Report> reports) {
+
+        static final Callback FORBIDDEN = new Callback(Result.FORBIDDEN, List.of());
+    }
+
     private final DeliveryLedger ledger;
     private final ConfigView configView;
-    private final PlatformCipher cipher;
-    private final DeliveryPublisher publisher;
+    private final TwilioSmsSender twilio;
+    private final DeliveryConfig config;
     private final Clock clock;
 
-    public TwilioCallbackService(DeliveryLedger ledger, ConfigView configView, PlatformCipher cipher,
-            DeliveryPublisher publisher, Clock clock) {
+    public TwilioCallbackService(DeliveryLedger ledger, ConfigView configView, TwilioSmsSender twilio,
+            DeliveryConfig config, Clock clock) {
         this.ledger = ledger;
         this.configView = configView;
-        this.cipher = cipher;
-        this.publisher = publisher;
+        this.twilio = twilio;
+        this.config = config;
         this.clock = clock;
     }
 
@@ -58,19 +65,20 @@ public class TwilioCallbackService {
      * @param eventId the {@code event} parameter of that URL
      * @param params the form parameters, one value each
      */
-    public Uni<Result> handle(String url, String eventId, Map<String, String> params, String signature) {
+    public Uni<Callback> handle(String url, String eventId, Map<String, String> params, String signature) {
         String sid = Optional.ofNullable(params.get("MessageSid")).orElse(params.get("SmsSid"));
         if (signature == null || signature.isBlank() || sid == null || sid.isBlank() || eventId == null
                 || eventId.isBlank()) {
-            return Uni.createFrom().item(Result.FORBIDDEN);
+            return Uni.createFrom().item(Callback.FORBIDDEN);
         }
         return ledger.find(eventId).map(record -> record
                 .filter(r -> (sid.equals(r.get("provider_id")) || unsettled(r))
                         && verified(url, params, signature, r)))
                 // An unknown event or message: there is no token to check the signature with.
                 .chain(record -> record.isEmpty()
-                        ? Uni.createFrom().item(Result.FORBIDDEN)
-                        : apply(eventId, record.get(), sid, params).replaceWith(Result.ACCEPTED));
+                        ? Uni.createFrom().item(Callback.FORBIDDEN)
+                        : apply(eventId, record.get(), sid, params)
+                                .map(reports -> new Callback(Result.ACCEPTED, reports)));
     }
 
     /**
@@ -80,64 +88,54 @@ public class TwilioCallbackService {
      */
     private static boolean unsettled(DeliveryLedger.Record r) {
         String providerId = r.get("provider_id");
-        return DeliveryLedger.CALLING.equals(r.state()) && (providerId == null || providerId.isEmpty());
+        return r.state() == State.CALLING && (providerId == null || providerId.isEmpty());
     }
 
     private boolean verified(String url, Map<String, String> params, String signature, DeliveryLedger.Record r) {
-        Optional<ConnectionConfig.SmsSettings> sms = configView.connection(r.get("connection"))
-                .map(ConnectionConfig::sms);
-        if (sms.isEmpty() || sms.get().twilioAuthTokenEnc() == null) {
+        Optional<ConnectionConfig> connection = configView.connection(r.get("connection"));
+        if (connection.isEmpty()) {
             return false;
         }
-        String account = params.get("AccountSid");
-        if (account != null && !account.equals(sms.get().twilioAccountSid())) {
-            return false;
-        }
-        try {
-            String token = cipher.decrypt(sms.get().twilioAuthTokenEnc(),
-                    DeliveryService.authTokenContext(r.get("connection")));
-            return new RequestValidator(token).validate(url, params, signature);
-        } catch (PlatformCipher.DecryptionException e) {
-            LOG.warnf("Twilio callback for connection %s: its auth token does not open", r.get("connection"));
-            return false;
-        }
+        List<Step> route = Routes.of(connection.get(), config.mail().from());
+        Step step = r.step() < route.size() ? route.get(r.step()) : route.get(0);
+        return TwilioSmsSender.PROVIDER.equals(step.provider()) && twilio.signedBy(step, url, params, signature);
     }
 
-    private Uni<Void> apply(String eventId, DeliveryLedger.Record r, String sid, Map<String, String> params) {
+    private Uni<List<Report>> apply(String eventId, DeliveryLedger.Record r, String sid, Map<String, String> params) {
         String status = params.getOrDefault("MessageStatus", params.get("SmsStatus"));
         String error = params.get("ErrorCode");
-        Uni<Void> recorded = (unsettled(r) ? settle(eventId, r, sid) : Uni.createFrom().voidItem())
-                .chain(() -> ledger.providerStatus(eventId, status, error, clock.instant()));
-        String published = switch (status == null ? "" : status) {
-            case "delivered" -> "delivered";
-            case "undelivered", "failed" -> "failed";
+        Subject subject = new Subject(eventId, emptyToNull(r.get("client")), emptyToNull(r.get("connection")),
+                ConnectionConfig.SMS);
+        List<Report> reports = new ArrayList<>();
+        Uni<Void> settled = unsettled(r)
+                ? ledger.sentIfCalling(eventId, TwilioSmsSender.PROVIDER, sid, clock.instant()).invoke(done -> {
+                    if (done) {
+                        // The attempt that created this message died before recording it: say it went, so that a
+                        // redelivery of the event is a duplicate instead of going to the DLQ as unknown.
+                        LOG.infof("event %s: Twilio's status callback settled an attempt that stopped during its"
+                                + " call", eventId);
+                        reports.add(new Report(subject, r.attempt(), null, new Receipt(DeliveryState.SENT,
+                                TwilioSmsSender.PROVIDER, sid, "recorded from Twilio's status callback")));
+                    }
+                }).replaceWithVoid()
+                : Uni.createFrom().voidItem();
+        DeliveryState state = switch (status == null ? "" : status) {
+            case "delivered" -> DeliveryState.DELIVERED;
+            case "undelivered", "failed" -> DeliveryState.FAILED;
             default -> null;
         };
-        if (published == null) {
-            return recorded;
-        }
-        String reason = "failed".equals(published)
-                ? "twilio reports " + status + (error == null || error.isBlank() ? "" : " (error " + error + ")")
-                : null;
-        DeliveryStatus s = new DeliveryStatus(eventId, emptyToNull(r.get("client")), emptyToNull(r.get("connection")),
-                ConnectionConfig.SMS, published, TwilioSmsSender.PROVIDER, params.get("MessageSid"), reason, null,
-                r.attempt(), clock.instant());
-        return recorded.chain(() -> publisher.status(s, Context.current()));
-    }
-
-    /**
-     * The attempt that created this message died before recording it: record it {@code sent} now and say so on the
-     * status topic, so that a redelivery of the event is a duplicate instead of going to the DLQ as unknown.
-     */
-    private Uni<Void> settle(String eventId, DeliveryLedger.Record r, String sid) {
-        return ledger.sentIfCalling(eventId, TwilioSmsSender.PROVIDER, sid, clock.instant()).chain(settled -> {
-            if (!settled) {
-                return Uni.createFrom().voidItem();
+        return settled.chain(() -> ledger.providerStatus(eventId, status, error, clock.instant())).map(ignored -> {
+            if (state != null) {
+                String reason = state == DeliveryState.FAILED
+                        ? "twilio reports " + status + (error == null || error.isBlank()
+                                ? ""
+                                : " (error " + error
+                                        + ")")
+                        : null;
+                reports.add(new Report(subject, r.attempt(), null, new Receipt(state, TwilioSmsSender.PROVIDER,
+                        params.get("MessageSid"), reason)));
             }
-            LOG.infof("event %s: Twilio's status callback settled an attempt that stopped during its call", eventId);
-            return publisher.status(new DeliveryStatus(eventId, emptyToNull(r.get("client")),
-                    emptyToNull(r.get("connection")), ConnectionConfig.SMS, "sent", TwilioSmsSender.PROVIDER, sid,
-                    "recorded from Twilio's status callback", null, r.attempt(), clock.instant()), Context.current());
+            return List.copyOf(reports);
         });
     }
 

@@ -5,10 +5,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
@@ -25,16 +28,39 @@ import io.vertx.redis.client.ResponseType;
  * <p>
  * Fields: {@code state}, {@code attempt}, {@code at} (epoch ms of the last change), {@code client},
  * {@code connection}, {@code channel}, {@code provider}, {@code provider_id}, {@code segments}, {@code reason},
- * {@code provider_status} (from Twilio's status callback).
+ * {@code provider_status} (from Twilio's status callback), {@code step} (the route step of the last claim).
+ *
+ * <p>
+ * On Redis Cluster ({@code quarkus.redis.client-type=cluster}) no script may name the ledger key and a sender's rate
+ * key together (they hash to different slots): there {@link #claimWithinRate} reserves the slot first and claims
+ * after it, two round trips instead of one. Callers see the same results either way.
  */
 @ApplicationScoped
 public class DeliveryLedger {
 
-    public static final String CALLING = "calling";
-    public static final String SENT = "sent";
-    public static final String FAILED = "failed";
-    public static final String EXPIRED = "expired";
-    public static final String RETRYING = "retrying";
+    /** The {@code state} field. */
+    public enum State {
+
+        /** Claimed by an attempt that is calling (or died calling) its provider. */
+        CALLING, SENT, FAILED, EXPIRED,
+        /** Waiting for a later attempt, which alone may claim it again. */
+        RETRYING;
+
+        private final String wire = name().toLowerCase(Locale.ROOT);
+
+        public String wire() {
+            return wire;
+        }
+
+        static State of(String wire) {
+            for (State s : values()) {
+                if (s.wire.equals(wire)) {
+                    return s;
+                }
+            }
+            return null;
+        }
+    }
 
     private static final RedisScript CLAIM = new RedisScript("""
             local state = redis.call('HGET', KEYS[1], 'state')
@@ -45,7 +71,7 @@ public class DeliveryLedger {
               end
             end
             redis.call('HSET', KEYS[1], 'state', ARGV[7], 'attempt', ARGV[1], 'at', ARGV[2], 'client', ARGV[4],
-              'connection', ARGV[5], 'channel', ARGV[6], 'reason', ARGV[8])
+              'connection', ARGV[5], 'channel', ARGV[6], 'reason', ARGV[8], 'provider', ARGV[9], 'step', ARGV[10])
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
             return 1
             """);
@@ -64,12 +90,12 @@ public class DeliveryLedger {
                 return {1, redis.call('HGETALL', KEYS[1])}
               end
             end
-            local granted, wait = reserve(KEYS[2], tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11]))
+            local granted, wait = reserve(KEYS[2], tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13]))
             if granted ~= 0 or wait > 0 then
               return {2, granted, wait}
             end
             redis.call('HSET', KEYS[1], 'state', ARGV[7], 'attempt', ARGV[1], 'at', ARGV[2], 'client', ARGV[4],
-              'connection', ARGV[5], 'channel', ARGV[6], 'reason', ARGV[8])
+              'connection', ARGV[5], 'channel', ARGV[6], 'reason', ARGV[8], 'provider', ARGV[9], 'step', ARGV[10])
             redis.call('PEXPIRE', KEYS[1], ARGV[3])
             return {0}
             """);
@@ -100,20 +126,44 @@ public class DeliveryLedger {
             """);
 
     private final ReactiveRedisDataSource redis;
+    private final SenderRateLimiter rateLimiter;
+    private final boolean cluster;
 
-    public DeliveryLedger(ReactiveRedisDataSource redis) {
+    public DeliveryLedger(ReactiveRedisDataSource redis, SenderRateLimiter rateLimiter,
+            @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String redisClientType) {
         this.redis = redis;
+        this.rateLimiter = rateLimiter;
+        this.cluster = "cluster".equalsIgnoreCase(redisClientType);
     }
 
     /** Who the record is about: written with the claim. */
     public record Subject(String eventId, String clientId, String connection, String channel) {
     }
 
+    /** What a claim takes the event for: the state, why (terminal states), and the route step about to be called. */
+    public record Claiming(State state, String reason, String provider, Integer step) {
+
+        public static Claiming call(String provider, int step) {
+            return new Claiming(State.CALLING, null, provider, step);
+        }
+
+        public static Claiming end(State state, String reason, String provider) {
+            return new Claiming(state, reason, provider, null);
+        }
+    }
+
     /** A record as found. */
     public record Record(Map<String, String> fields) {
 
-        public String state() {
-            return fields.get("state");
+        /** {@code null} when the record holds no state this version knows. */
+        public State state() {
+            return State.of(fields.get("state"));
+        }
+
+        /** The route step of the last claim (0 for records written before steps were recorded). */
+        public int step() {
+            String s = fields.get("step");
+            return s == null || s.isEmpty() ? 0 : Integer.parseInt(s);
         }
 
         public int attempt() {
@@ -138,13 +188,14 @@ public class DeliveryLedger {
     }
 
     /**
-     * Takes the event for this attempt, moving it to {@code state} ({@code calling} before a provider call,
+     * Takes the event for this attempt, moving it to the claimed state ({@code calling} before a provider call,
      * {@code expired} or {@code failed} when it ends without one), unless a record says it was handled already.
      */
-    public Uni<Claim> claim(Subject s, int attempt, String state, String reason, Instant now, Duration ttl) {
+    public Uni<Claim> claim(Subject s, int attempt, Claiming claiming, Instant now, Duration ttl) {
         return CLAIM.run(redis, List.of(key(s.eventId())), Integer.toString(attempt),
                 Long.toString(now.toEpochMilli()), Long.toString(Math.max(1000, ttl.toMillis())), nz(s.clientId()),
-                nz(s.connection()), nz(s.channel()), state, nz(reason))
+                nz(s.connection()), nz(s.channel()), claiming.state().wire(), nz(claiming.reason()),
+                nz(claiming.provider()), claiming.step() == null ? "" : claiming.step().toString())
                 .map(r -> r.type() == ResponseType.MULTI
                         ? new Claim(Optional.of(new Record(flatToMap(r))))
                         : new Claim(Optional.empty()));
@@ -161,13 +212,19 @@ public class DeliveryLedger {
      * Claims the event ({@code calling}) for a provider call that also needs a slot of a sender's rate limit, in one
      * round trip: {@link #claim} and {@link SenderRateLimiter#reserve} as if called one after the other, except that
      * an event handled already takes no slot, and an event whose slot is not free now is not claimed (the caller
-     * waits for the slot, then {@link #claim}s).
+     * waits for the slot, then {@link #claim}s). On Redis Cluster, two round trips (see the class comment).
      */
-    public Uni<RatedClaim> claimWithinRate(Subject s, int attempt, Instant now, Duration ttl,
+    public Uni<RatedClaim> claimWithinRate(Subject s, int attempt, Claiming claiming, Instant now, Duration ttl,
             SenderRateLimiter.Slot slot) {
+        if (cluster) {
+            return rateLimiter.reserve(slot).chain(r -> r.granted() && r.delay().isZero()
+                    ? claim(s, attempt, claiming, now, ttl).map(c -> new RatedClaim(Optional.of(c), r))
+                    : Uni.createFrom().item(new RatedClaim(Optional.empty(), r)));
+        }
         return CLAIM_WITHIN_RATE.run(redis, List.of(key(s.eventId()), slot.key()), Integer.toString(attempt),
                 Long.toString(now.toEpochMilli()), Long.toString(Math.max(1000, ttl.toMillis())), nz(s.clientId()),
-                nz(s.connection()), nz(s.channel()), CALLING, "", Long.toString(slot.intervalMicros()),
+                nz(s.connection()), nz(s.channel()), claiming.state().wire(), "", nz(claiming.provider()),
+                claiming.step() == null ? "" : claiming.step().toString(), Long.toString(slot.intervalMicros()),
                 Integer.toString(slot.burst()), Long.toString(slot.maxWaitMicros()))
                 .map(r -> switch (r.get(0).toInteger()) {
                     case 0 -> new RatedClaim(Optional.of(new Claim(Optional.empty())),
@@ -184,12 +241,12 @@ public class DeliveryLedger {
      *
      * @return empty when recorded; else the record that settled the event meanwhile (Twilio's status callback)
      */
-    public Uni<Optional<Record>> finish(String eventId, String state, Map<String, String> fields, Instant now,
+    public Uni<Optional<Record>> finish(String eventId, State state, Map<String, String> fields, Instant now,
             Duration ttl) {
         List<String> args = new ArrayList<>();
         args.add(Long.toString(Math.max(1000, ttl.toMillis())));
         args.add("state");
-        args.add(state);
+        args.add(state.wire());
         args.add("at");
         args.add(Long.toString(now.toEpochMilli()));
         fields.forEach((k, v) -> {

@@ -42,7 +42,7 @@ import dev.latchkey.common.crypto.PlatformKeys;
 import dev.latchkey.common.event.DeliveryEvent;
 import dev.latchkey.common.testing.ConfigTopicPublisher;
 import dev.latchkey.common.testing.LocalServers;
-import dev.latchkey.delivery.service.DeliveryService;
+import dev.latchkey.delivery.service.Routes;
 import dev.latchkey.delivery.testing.TwilioFake;
 
 /**
@@ -95,7 +95,7 @@ public final class DeliveryBench {
                     List.of(smsConnection, emailConnection), List.of(), null, null, null));
             config.connection(new ConnectionConfig(smsConnection, "sms", 6, 300, 3, false, true, "en", Map.of(),
                     new ConnectionConfig.SmsSettings("AC" + hex(16), cipher.encrypt(hex(16),
-                            DeliveryService.authTokenContext(smsConnection)), "messaging_service",
+                            Routes.authTokenContext(smsConnection)), "messaging_service",
                             "MG" + hex(16), null),
                     null));
             config.connection(new ConnectionConfig(emailConnection, "email", 6, 300, 3, false, true, "en", Map.of(),

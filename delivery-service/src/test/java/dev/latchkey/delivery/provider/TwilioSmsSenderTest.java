@@ -6,7 +6,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasSize;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,8 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 
-import dev.latchkey.common.config.ConnectionConfig.SmsSettings;
+import dev.latchkey.common.crypto.PlatformCipher;
+import dev.latchkey.common.crypto.PlatformKeys;
 import dev.latchkey.delivery.config.DeliveryConfig;
 import dev.latchkey.delivery.testing.TwilioFake;
 
@@ -37,9 +40,12 @@ import dev.latchkey.delivery.testing.TwilioFake;
  */
 class TwilioSmsSenderTest {
 
-    private static final SmsSettings SETTINGS = new SmsSettings("AC" + "0".repeat(32), "unused", "from", null,
-            "+14155550100");
-
+    private final PlatformCipher cipher = new PlatformCipher(new PlatformKeys(new byte[32]));
+    private final Step step = new Step("c", 0, TwilioSmsSender.PROVIDER, Map.of(TwilioSmsSender.ACCOUNT_SID,
+            "AC" + "0".repeat(32), TwilioSmsSender.FROM, "+14155550100"),
+            Map.of(TwilioSmsSender.AUTH_TOKEN,
+                    new Step.Sealed(cipher.encrypt("token", "ctx"), "ctx")),
+            null, null);
     private TwilioFake twilio;
     private SimpleMeterRegistry metrics;
     private TwilioSmsSender sender;
@@ -65,14 +71,15 @@ class TwilioSmsSenderTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(DeliveryConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withSources(new PropertiesConfigSource(all, "test")).build();
-        sender = new TwilioSmsSender(config.getConfigMapping(DeliveryConfig.class), metrics);
+        sender = new TwilioSmsSender(config.getConfigMapping(DeliveryConfig.class), new ProviderSecrets(cipher),
+                Clock.systemUTC(), metrics);
         return sender;
     }
 
     private List<CompletableFuture<String>> sendMany(TwilioSmsSender s, int count) {
         return IntStream.range(0, count)
-                .mapToObj(i -> s.send(SETTINGS, "token", new TwilioSmsSender.Sms(
-                        "+1415555" + String.format("%04d", i), "Your verification code is: 123456", 300, "e" + i))
+                .mapToObj(i -> s.send(step, new Outgoing("e" + i, "sms", "+1415555" + String.format("%04d", i),
+                        null, "Your verification code is: 123456", null, "en", Instant.now().plusSeconds(300), 1))
                         .subscribeAsCompletionStage())
                 .toList();
     }

@@ -33,7 +33,7 @@ import dev.latchkey.common.crypto.PlatformCipher;
 import dev.latchkey.common.event.DeliveryEvent;
 import dev.latchkey.common.testing.ConfigTopicPublisher;
 import dev.latchkey.common.testing.LocalServers;
-import dev.latchkey.delivery.service.DeliveryService;
+import dev.latchkey.delivery.service.Routes;
 import dev.latchkey.delivery.testing.TopicCollector.Received;
 
 /**
@@ -126,7 +126,7 @@ public class DeliveryFixtures {
     }
 
     public String sealToken(String connection, String token) {
-        return cipher.encrypt(token, DeliveryService.authTokenContext(connection));
+        return cipher.encrypt(token, Routes.authTokenContext(connection));
     }
 
     public static ConnectionConfig sms(String name, Map<String, ConnectionConfig.Template> templates,

@@ -29,16 +29,16 @@ import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.token.config.LoginConfig;
+import dev.latchkey.token.login.AuthorizeRequests;
+import dev.latchkey.token.login.AuthorizeRequests.LoginPage;
+import dev.latchkey.token.login.AuthorizeRequests.Refused;
+import dev.latchkey.token.login.CrossOriginLogins;
+import dev.latchkey.token.login.LoginMessages;
+import dev.latchkey.token.login.PasswordlessService.ErrorPage;
+import dev.latchkey.token.login.PasswordlessService.FormPost;
+import dev.latchkey.token.login.PasswordlessService.Outcome;
+import dev.latchkey.token.login.PasswordlessService.Redirect;
 import dev.latchkey.token.service.AuthError;
-import dev.latchkey.token.service.AuthorizeRequests;
-import dev.latchkey.token.service.AuthorizeRequests.LoginPage;
-import dev.latchkey.token.service.AuthorizeRequests.Refused;
-import dev.latchkey.token.service.CrossOriginLogins;
-import dev.latchkey.token.service.LoginMessages;
-import dev.latchkey.token.service.PasswordlessService.ErrorPage;
-import dev.latchkey.token.service.PasswordlessService.FormPost;
-import dev.latchkey.token.service.PasswordlessService.Outcome;
-import dev.latchkey.token.service.PasswordlessService.Redirect;
 
 /**
  * {@code GET /authorize}: the hosted login page. The page itself talks to the same origin only:

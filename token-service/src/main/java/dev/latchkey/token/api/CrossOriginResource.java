@@ -17,8 +17,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.latchkey.common.cors.CrossOriginRequests;
-import dev.latchkey.token.service.CrossOriginLogins;
-import dev.latchkey.token.service.CrossOriginLogins.Authenticated;
+import dev.latchkey.token.login.CrossOriginLogins;
+import dev.latchkey.token.login.CrossOriginLogins.Authenticated;
 import dev.latchkey.token.service.TokenRequest;
 
 /**

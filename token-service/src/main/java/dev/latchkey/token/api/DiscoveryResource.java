@@ -14,9 +14,9 @@ import jakarta.ws.rs.core.Response;
 import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.auth.AuthConfig;
+import dev.latchkey.token.keys.SigningKey;
+import dev.latchkey.token.keys.SigningKeys;
 import dev.latchkey.token.service.Grants;
-import dev.latchkey.token.service.SigningKey;
-import dev.latchkey.token.service.SigningKeys;
 
 /** OpenID Connect discovery and the JWKS (every published key: next, current, previous). */
 @Path("/.well-known")

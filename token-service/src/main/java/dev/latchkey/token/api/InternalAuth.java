@@ -4,8 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 
-import dev.latchkey.token.service.AccessTokenVerifier;
-import dev.latchkey.token.service.Apis;
+import dev.latchkey.token.grant.Apis;
+import dev.latchkey.token.keys.AccessTokenVerifier;
 import dev.latchkey.token.service.AuthError;
 
 /**

@@ -21,8 +21,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.auth.ManagementScopes;
-import dev.latchkey.token.service.SigningKey;
-import dev.latchkey.token.service.SigningKeys;
+import dev.latchkey.token.keys.SigningKey;
+import dev.latchkey.token.keys.SigningKeys;
 
 /** Signing keys for admin-service: list and rotate. Not routed publicly; needs a service token. */
 @Path("/internal/keys")

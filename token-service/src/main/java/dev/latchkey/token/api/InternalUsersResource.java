@@ -21,8 +21,8 @@ import io.smallrye.mutiny.Uni;
 import dev.latchkey.common.auth.ManagementScopes;
 import dev.latchkey.common.recipient.Recipients;
 import dev.latchkey.token.service.AuthError;
-import dev.latchkey.token.service.Users;
 import dev.latchkey.token.store.UserRepository;
+import dev.latchkey.token.user.Users;
 
 /**
  * Users for admin-service. Not routed publicly (the ingress sends no {@code /internal/*} path here); every call needs

@@ -24,11 +24,11 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.latchkey.common.cors.CrossOriginRequests;
-import dev.latchkey.token.service.PasswordlessService;
-import dev.latchkey.token.service.PasswordlessService.ErrorPage;
-import dev.latchkey.token.service.PasswordlessService.FormPost;
-import dev.latchkey.token.service.PasswordlessService.Redirect;
-import dev.latchkey.token.service.TokenResponse;
+import dev.latchkey.token.grant.TokenResponse;
+import dev.latchkey.token.login.PasswordlessService;
+import dev.latchkey.token.login.PasswordlessService.ErrorPage;
+import dev.latchkey.token.login.PasswordlessService.FormPost;
+import dev.latchkey.token.login.PasswordlessService.Redirect;
 
 /** {@code GET /passwordless/verify_redirect} and the legacy {@code POST /passwordless/verify}. */
 @Path("/passwordless")

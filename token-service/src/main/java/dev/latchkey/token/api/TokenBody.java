@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
-import dev.latchkey.token.service.TokenResponse;
+import dev.latchkey.token.grant.TokenResponse;
 
 /** The 200 body of {@code /oauth/token} (Auth0's field names). */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -17,8 +17,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.latchkey.common.cors.CrossOriginRequests;
-import dev.latchkey.token.service.TokenResponse;
-import dev.latchkey.token.service.TokenService;
+import dev.latchkey.token.grant.TokenResponse;
+import dev.latchkey.token.grant.TokenService;
 
 /**
  * {@code POST /oauth/token}, form or JSON: grant types {@code http://auth0.com/oauth/grant-type/passwordless/otp},

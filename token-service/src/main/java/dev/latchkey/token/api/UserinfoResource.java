@@ -14,11 +14,11 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.mutiny.Uni;
 
-import dev.latchkey.token.service.AccessTokenVerifier;
-import dev.latchkey.token.service.Apis;
+import dev.latchkey.token.grant.Apis;
+import dev.latchkey.token.grant.TokenIssuer;
+import dev.latchkey.token.keys.AccessTokenVerifier;
 import dev.latchkey.token.service.AuthError;
-import dev.latchkey.token.service.TokenIssuer;
-import dev.latchkey.token.service.Users;
+import dev.latchkey.token.user.Users;
 
 /** {@code /userinfo}: the claims of the access token's user that its scopes allow. */
 @Path("/userinfo")

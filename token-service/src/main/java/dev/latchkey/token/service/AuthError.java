@@ -1,5 +1,7 @@
 package dev.latchkey.token.service;
 
+import dev.latchkey.common.config.ConnectionConfig;
+
 /**
  * A refusal in Auth0's words: HTTP status, {@code error} code and {@code error_description}. Carries no secret and no
  * stack trace to the caller (the API maps it to {@code {"error","error_description"}}).
@@ -52,6 +54,16 @@ public class AuthError extends RuntimeException {
 
     public static AuthError invalidGrant(String description) {
         return new AuthError(403, "invalid_grant", description);
+    }
+
+    /**
+     * A wrong one-time code, and what a login to an unknown recipient is refused with when signup is disabled:
+     * "Wrong phone number or ..." / "Wrong email or ...".
+     */
+    public static AuthError wrongCode(ConnectionConfig connection) {
+        return invalidGrant(ConnectionConfig.SMS.equals(connection.strategy())
+                ? "Wrong phone number or verification code."
+                : "Wrong email or verification code.");
     }
 
     public static AuthError accessDenied(String description) {

@@ -41,11 +41,11 @@ import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.otp.OtpState;
 import dev.latchkey.token.Fixtures;
 import dev.latchkey.token.Jwts;
+import dev.latchkey.token.keys.SigningKey;
+import dev.latchkey.token.keys.SigningKeys;
+import dev.latchkey.token.keys.TokenMinter;
 import dev.latchkey.token.service.Grants;
-import dev.latchkey.token.service.SigningKey;
-import dev.latchkey.token.service.SigningKeys;
-import dev.latchkey.token.service.TokenMinter;
-import dev.latchkey.token.service.Users;
+import dev.latchkey.token.user.Users;
 
 /**
  * client_credentials for the Management API, the internal API admin-service calls with such a token, and the

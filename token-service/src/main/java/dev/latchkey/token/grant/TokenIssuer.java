@@ -1,4 +1,4 @@
-package dev.latchkey.token.service;
+package dev.latchkey.token.grant;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,7 +23,11 @@ import dev.latchkey.common.auth.AuthConfig;
 import dev.latchkey.common.config.ClientConfig;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.token.config.TokenConfig;
-import dev.latchkey.token.service.Apis.Api;
+import dev.latchkey.token.grant.Apis.Api;
+import dev.latchkey.token.keys.SigningKey;
+import dev.latchkey.token.keys.TokenMinter;
+import dev.latchkey.token.service.Grants;
+import dev.latchkey.token.service.Scopes;
 import dev.latchkey.token.store.UserEntity;
 
 /**

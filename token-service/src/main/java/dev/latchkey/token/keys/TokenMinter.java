@@ -1,4 +1,4 @@
-package dev.latchkey.token.service;
+package dev.latchkey.token.keys;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package dev.latchkey.token.service;
+package dev.latchkey.token.login;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +13,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.latchkey.common.config.ClientConfig;
 import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
-import dev.latchkey.token.service.PasswordlessService.ErrorPage;
-import dev.latchkey.token.service.PasswordlessService.Outcome;
-import dev.latchkey.token.service.PasswordlessService.Redirect;
+import dev.latchkey.token.grant.ClientAuthenticator;
+import dev.latchkey.token.login.PasswordlessService.ErrorPage;
+import dev.latchkey.token.login.PasswordlessService.Outcome;
+import dev.latchkey.token.login.PasswordlessService.Redirect;
+import dev.latchkey.token.service.AuthError;
+import dev.latchkey.token.service.Grants;
 
 /**
  * Checks a {@code GET /authorize} request before the hosted login page is shown. The same rules as

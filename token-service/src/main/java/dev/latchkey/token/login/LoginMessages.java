@@ -1,4 +1,4 @@
-package dev.latchkey.token.service;
+package dev.latchkey.token.login;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.latchkey.delivery.service;
+package dev.latchkey.delivery.provider;
 
 /**
  * A provider refused or could not take a message. {@code transientFailure} says whether trying again later may

@@ -1,4 +1,4 @@
-package dev.latchkey.token.service;
+package dev.latchkey.token.grant;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +13,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.config.ClientConfig;
+import dev.latchkey.token.service.AuthError;
 import dev.latchkey.token.store.OpaqueTokens;
 import dev.latchkey.token.store.RefreshTokenEntity;
 import dev.latchkey.token.store.RefreshTokenRepository;

@@ -1,4 +1,4 @@
-package dev.latchkey.token.service;
+package dev.latchkey.token.user;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -15,6 +15,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.token.service.AuthError;
 import dev.latchkey.token.store.OtpStore;
 import dev.latchkey.token.store.UserEntity;
 import dev.latchkey.token.store.UserRepository;
@@ -64,7 +65,7 @@ public class Users {
             return AuthError.unavailable("Sign-in is not possible right now; try again shortly.");
         }).map(user -> {
             if (user == null) {
-                throw CodeVerifier.wrong(connection);
+                throw AuthError.wrongCode(connection);
             }
             if (user.blocked) {
                 throw AuthError.blocked();

@@ -1,4 +1,4 @@
-package dev.latchkey.token.service;
+package dev.latchkey.token.keys;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -43,6 +43,7 @@ import dev.latchkey.common.crypto.PlatformCipher;
 import dev.latchkey.common.crypto.PlatformKeys;
 import dev.latchkey.token.config.TokenConfig;
 import dev.latchkey.token.provider.CryptoProvider;
+import dev.latchkey.token.service.AuthError;
 import dev.latchkey.token.store.SigningKeyEntity;
 import dev.latchkey.token.store.SigningKeyRepository;
 

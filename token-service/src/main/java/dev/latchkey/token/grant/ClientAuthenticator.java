@@ -1,10 +1,12 @@
-package dev.latchkey.token.service;
+package dev.latchkey.token.grant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.latchkey.common.config.ClientConfig;
 import dev.latchkey.common.config.ClientSecrets;
 import dev.latchkey.common.config.ConfigView;
+import dev.latchkey.token.service.AuthError;
+import dev.latchkey.token.service.TokenRequest;
 
 /** Finds the calling client in the live config view and checks its secret (client_secret_post or _basic). */
 @ApplicationScoped

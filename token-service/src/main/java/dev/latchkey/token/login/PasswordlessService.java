@@ -1,4 +1,4 @@
-package dev.latchkey.token.service;
+package dev.latchkey.token.login;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -25,13 +25,23 @@ import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.recipient.Recipients;
 import dev.latchkey.token.config.TokenConfig;
-import dev.latchkey.token.service.Apis.Api;
-import dev.latchkey.token.service.TokenIssuer.Refresh;
-import dev.latchkey.token.service.TokenIssuer.UserGrant;
+import dev.latchkey.token.grant.Apis.Api;
+import dev.latchkey.token.grant.ClientAuthenticator;
+import dev.latchkey.token.grant.CodeVerifier;
+import dev.latchkey.token.grant.TokenIssuer;
+import dev.latchkey.token.grant.TokenIssuer.Refresh;
+import dev.latchkey.token.grant.TokenIssuer.UserGrant;
+import dev.latchkey.token.grant.TokenResponse;
+import dev.latchkey.token.grant.TokenService;
+import dev.latchkey.token.service.AuthError;
+import dev.latchkey.token.service.Grants;
+import dev.latchkey.token.service.Scopes;
+import dev.latchkey.token.service.TokenRequest;
 import dev.latchkey.token.store.AuthorizationCodes;
 import dev.latchkey.token.store.OpaqueTokens;
 import dev.latchkey.token.store.OtpStore;
 import dev.latchkey.token.store.UserEntity;
+import dev.latchkey.token.user.Users;
 
 /**
  * The passwordless endpoints besides {@code /oauth/token}: {@code GET /passwordless/verify_redirect} (magic links and

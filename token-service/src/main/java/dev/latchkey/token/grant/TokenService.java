@@ -1,4 +1,4 @@
-package dev.latchkey.token.service;
+package dev.latchkey.token.grant;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,12 +20,17 @@ import io.smallrye.mutiny.Uni;
 import dev.latchkey.common.config.ClientConfig;
 import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
-import dev.latchkey.token.service.Apis.Api;
-import dev.latchkey.token.service.TokenIssuer.Refresh;
-import dev.latchkey.token.service.TokenIssuer.UserGrant;
+import dev.latchkey.token.grant.Apis.Api;
+import dev.latchkey.token.grant.TokenIssuer.Refresh;
+import dev.latchkey.token.grant.TokenIssuer.UserGrant;
+import dev.latchkey.token.service.AuthError;
+import dev.latchkey.token.service.Grants;
+import dev.latchkey.token.service.Scopes;
+import dev.latchkey.token.service.TokenRequest;
 import dev.latchkey.token.store.AuthorizationCodes;
 import dev.latchkey.token.store.AuthorizationCodes.FamilyRecord;
 import dev.latchkey.token.store.AuthorizationCodes.Redemption;
+import dev.latchkey.token.user.Users;
 
 /** {@code POST /oauth/token}: one method per grant type. */
 @ApplicationScoped
@@ -94,7 +99,8 @@ public class TokenService {
     }
 
     /** Verifies the code and finds or creates the user. */
-    Uni<dev.latchkey.token.store.UserEntity> login(ClientConfig client, ConnectionConfig connection, String username,
+    public Uni<dev.latchkey.token.store.UserEntity> login(ClientConfig client, ConnectionConfig connection,
+            String username,
             String otp, boolean consume) {
         return codes.verify(client, connection, username, otp, consume)
                 .chain(v -> users.login(v.connection(), v.recipient()));

@@ -1,4 +1,4 @@
-package dev.latchkey.token.service;
+package dev.latchkey.token.grant;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.latchkey.common.auth.AuthConfig;
 import dev.latchkey.token.config.TokenConfig;
+import dev.latchkey.token.keys.SigningKey;
 
 /**
  * The APIs access tokens can be minted for: the built-in Management API and those configured under

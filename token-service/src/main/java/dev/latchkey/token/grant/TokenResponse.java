@@ -1,4 +1,4 @@
-package dev.latchkey.token.service;
+package dev.latchkey.token.grant;
 
 import java.util.UUID;
 

@@ -1,4 +1,4 @@
-package dev.latchkey.token.service;
+package dev.latchkey.token.grant;
 
 import java.time.Clock;
 
@@ -14,6 +14,7 @@ import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.otp.OtpHmac;
 import dev.latchkey.common.recipient.Recipients;
 import dev.latchkey.token.config.TokenConfig;
+import dev.latchkey.token.service.AuthError;
 import dev.latchkey.token.store.OtpStore;
 import dev.latchkey.token.store.OtpStore.Outcome;
 
@@ -48,13 +49,6 @@ public class CodeVerifier {
     public record Verified(ConnectionConfig connection, String recipient, String params) {
     }
 
-    /** The wrong-code answer for a connection ("Wrong phone number or ..." / "Wrong email or ..."). */
-    public static AuthError wrong(ConnectionConfig connection) {
-        return AuthError.invalidGrant(ConnectionConfig.SMS.equals(connection.strategy())
-                ? "Wrong phone number or verification code."
-                : "Wrong email or verification code.");
-    }
-
     /** The connection {@code name}, enabled and enabled for the client; 400 otherwise. */
     public static ConnectionConfig connection(ClientConfig client, ConnectionConfig connection, String name) {
         if (connection == null || (!ConnectionConfig.SMS.equals(connection.strategy())
@@ -76,7 +70,7 @@ public class CodeVerifier {
         String recipient = Recipients.normalise(connection.strategy(), rawRecipient).orElse(null);
         if (recipient == null || code == null || code.isBlank() || code.length() > 32) {
             // A malformed number or code is just a wrong guess to the caller; nothing to count it against.
-            return Uni.createFrom().failure(wrong(connection));
+            return Uni.createFrom().failure(AuthError.wrongCode(connection));
         }
         String presented = hmac.of(code.strip(), client.clientId(), connection.name(), recipient);
         var attempt = new OtpStore.Attempt(connection.name(), recipient, presented, client.clientId(),
@@ -93,7 +87,7 @@ public class CodeVerifier {
                         return new Verified(connection, recipient, v.params());
                     }
                     throw switch (v.outcome()) {
-                        case WRONG -> wrong(connection);
+                        case WRONG -> AuthError.wrongCode(connection);
                         case EXHAUSTED -> AuthError.invalidGrant(EXHAUSTED);
                         case EXPIRED -> AuthError.invalidGrant(EXPIRED);
                         case LOCKED -> new AuthError(429, "too_many_attempts",

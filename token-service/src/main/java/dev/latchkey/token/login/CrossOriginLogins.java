@@ -1,4 +1,4 @@
-package dev.latchkey.token.service;
+package dev.latchkey.token.login;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -15,10 +15,17 @@ import dev.latchkey.common.config.ClientConfig;
 import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.token.config.TokenConfig;
-import dev.latchkey.token.service.PasswordlessService.Outcome;
+import dev.latchkey.token.grant.ClientAuthenticator;
+import dev.latchkey.token.grant.CodeVerifier;
+import dev.latchkey.token.grant.TokenService;
+import dev.latchkey.token.login.PasswordlessService.Outcome;
+import dev.latchkey.token.service.AuthError;
+import dev.latchkey.token.service.Grants;
+import dev.latchkey.token.service.TokenRequest;
 import dev.latchkey.token.store.LoginTickets;
 import dev.latchkey.token.store.LoginTickets.Ticket;
 import dev.latchkey.token.store.OpaqueTokens;
+import dev.latchkey.token.user.Users;
 
 /**
  * Cross-origin authentication, what auth0.js {@code passwordlessLogin} (and Lock Passwordless) do from an app's own

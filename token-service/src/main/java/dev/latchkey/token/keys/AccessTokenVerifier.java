@@ -1,4 +1,4 @@
-package dev.latchkey.token.service;
+package dev.latchkey.token.keys;
 
 import java.util.Base64;
 import java.util.Map;
@@ -20,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.auth.AuthConfig;
 import dev.latchkey.token.config.TokenConfig;
+import dev.latchkey.token.service.AuthError;
 
 /**
  * Checks bearer tokens presented to this service ({@code /userinfo}, the internal API): only RS256/ES256, only a
