@@ -69,10 +69,10 @@ import dev.latchkey.admin.provider.TokenServiceGateway;
 import dev.latchkey.admin.service.ClientService;
 import dev.latchkey.admin.service.ConnectionService;
 import dev.latchkey.admin.service.ManagementException;
-import dev.latchkey.admin.service.MessageTemplates;
-import dev.latchkey.admin.service.SmsSegments;
+import dev.latchkey.admin.service.TemplateCheck;
 import dev.latchkey.common.auth.AuthConfig;
 import dev.latchkey.common.event.DeliveryStatus;
+import dev.latchkey.common.message.SmsSegments;
 
 /**
  * The operator console: server-rendered pages (Qute) over the same services as the Management API, signed in with a
@@ -107,7 +107,7 @@ public class ConsoleResource {
     private final ClientService clients;
     private final ConnectionService connections;
     private final TokenServiceGateway tokenService;
-    private final MessageTemplates templates;
+    private final TemplateCheck templates;
     private final DeliveryOutcomes deliveries;
     private final JWTParser parser;
     private final JsonWebToken caller;
@@ -118,7 +118,7 @@ public class ConsoleResource {
     private final Clock clock;
 
     public ConsoleResource(ClientService clients, ConnectionService connections, TokenServiceGateway tokenService,
-            MessageTemplates templates, DeliveryOutcomes deliveries, JWTParser parser, JsonWebToken caller,
+            TemplateCheck templates, DeliveryOutcomes deliveries, JWTParser parser, JsonWebToken caller,
             SecurityIdentity identity, AuthConfig auth, AdminConfig config, ObjectMapper mapper, Clock clock) {
         this.clients = clients;
         this.connections = connections;
@@ -284,7 +284,7 @@ public class ConsoleResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Preview preview(PreviewRequest r) {
-        var sample = new MessageTemplates.Sample(r.strategy(), r.language() == null || "default".equals(r.language())
+        var sample = new TemplateCheck.Sample(r.strategy(), r.language() == null || "default".equals(r.language())
                 ? "en"
                 : r.language(), null, r.codeLength() == null ? 6 : r.codeLength(),
                 r.codeTtlS() == null ? 300 : r.codeTtlS());

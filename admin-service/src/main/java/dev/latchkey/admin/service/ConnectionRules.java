@@ -56,7 +56,7 @@ final class ConnectionRules {
      * @param previous the stored record (on update), whose encrypted secrets are kept when the request leaves them out
      */
     static ConnectionConfig toConfig(ConnectionRequest r, ConnectionConfig previous, PlatformCipher cipher,
-            MessageTemplates templates) {
+            TemplateCheck templates) {
         checkName(r.name());
         String strategy = strategy(r);
         int codeLength = bounded("code_length", r.codeLength(), 6, 4, 10);
@@ -88,7 +88,7 @@ final class ConnectionRules {
     }
 
     private static Map<String, ConnectionConfig.Template> templates(ConnectionRequest r, String strategy,
-            int codeLength, int ttl, MessageTemplates engine) {
+            int codeLength, int ttl, TemplateCheck engine) {
         Map<String, ConnectionRequest.Template> given = r.templates() == null || r.templates().isEmpty()
                 ? DefaultTemplates.forStrategy(strategy)
                 : r.templates();
@@ -109,7 +109,7 @@ final class ConnectionRules {
             if (t == null || t.body() == null || t.body().isBlank()) {
                 throw ManagementException.invalidBody(at + ".body is required");
             }
-            var sample = new MessageTemplates.Sample(strategy, "default".equals(lang) ? "en" : lang, null, codeLength,
+            var sample = new TemplateCheck.Sample(strategy, "default".equals(lang) ? "en" : lang, null, codeLength,
                     ttl);
             if (ConnectionConfig.SMS.equals(strategy)) {
                 if (t.subject() != null || t.html() != null) {

@@ -40,12 +40,12 @@ public class ConnectionService {
     private final ConfigOutbox outbox;
     private final ConfigRelay relay;
     private final PlatformCipher cipher;
-    private final MessageTemplates templates;
+    private final TemplateCheck templates;
     private final ClientService clients;
     private final Clock clock;
 
     public ConnectionService(RequestJson json, ConfigOutbox outbox, ConfigRelay relay, PlatformCipher cipher,
-            MessageTemplates templates, ClientService clients, Clock clock) {
+            TemplateCheck templates, ClientService clients, Clock clock) {
         this.mapper = json.mapper();
         this.json = json;
         this.outbox = outbox;

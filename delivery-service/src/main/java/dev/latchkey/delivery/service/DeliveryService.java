@@ -14,7 +14,10 @@ import dev.latchkey.common.config.ClientConfig;
 import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.crypto.PlatformCipher;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.event.DeliveryEvent;
+import dev.latchkey.common.message.TemplateException;
+import dev.latchkey.common.message.TemplateVariables;
 import dev.latchkey.delivery.config.DeliveryConfig;
 import dev.latchkey.delivery.provider.Outgoing;
 import dev.latchkey.delivery.provider.Provider;
@@ -88,16 +91,29 @@ public class DeliveryService {
             return records.fail(a, "connection " + connection.name() + " is not an " + a.channel()
                     + " connection", null, null);
         }
-        Outgoing message;
+        Uni<Outgoing> rendered;
         try {
-            message = render(a, connection);
+            rendered = render(a, connection);
         } catch (PlatformCipher.DecryptionException e) {
             return records.fail(a, "the event's code does not open with the platform key", null, null);
-        } catch (MessageRenderer.TemplateException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             return records.fail(a, e.getMessage(), null, null);
         }
-        // The steps that can send; one that cannot (no such provider, a missing setting) is passed over, and a route
-        // of none fails with the first step's reason.
+        return rendered.onItemOrFailure().transformToUni((message, failure) -> {
+            if (failure instanceof TemplateException) {
+                return records.fail(a, failure.getMessage(), null, null);
+            } else if (failure != null) {
+                return Uni.createFrom().failure(failure);
+            }
+            return dispatch(a, connection, message);
+        });
+    }
+
+    /**
+     * The route's steps that can send; one that cannot (no such provider, a missing setting) is passed over, and a
+     * route of none fails with the first step's reason.
+     */
+    private Uni<DeliveryOutcome> dispatch(Attempt a, ConnectionConfig connection, Outgoing message) {
         List<Leg> route = new ArrayList<>();
         String problem = null;
         String problemProvider = null;
@@ -121,7 +137,8 @@ public class DeliveryService {
         return dispatcher.dispatch(a, List.copyOf(route), message);
     }
 
-    private Outgoing render(Attempt a, ConnectionConfig connection) {
+    /** Opens the event's secrets here, and renders on a worker thread (see {@link MessageRenderer}). */
+    private Uni<Outgoing> render(Attempt a, ConnectionConfig connection) {
         DeliveryEvent event = a.event();
         String context = DeliveryEvent.cipherContext(event.eventId());
         boolean link = "link".equals(event.send());
@@ -134,11 +151,12 @@ public class DeliveryService {
         String language = event.language() == null || event.language().isBlank()
                 ? connection.defaultLanguageOrEn()
                 : event.language();
-        int ttlMinutes = (connection.codeTtlSeconds() + 59) / 60;
-        MessageRenderer.Rendered r = renderer.render(connection, link, new MessageRenderer.Variables(code, magicLink,
-                event.recipient(), a.channel(), appName, language, ttlMinutes));
-        return new Outgoing(event.eventId(), a.channel(), event.recipient(), r.subject(), r.text(), r.html(),
-                event.language(), event.expiresAt(), ConnectionConfig.SMS.equals(a.channel()) ? r.segments() : 0);
+        int ttlMinutes = TemplateVariables.ttlMinutes(connection.codeTtlSeconds());
+        return renderer.renderOffTheEventLoop(connection, link, new TemplateVariables(code, magicLink,
+                event.recipient(), Channel.of(a.channel()).orElseThrow(), appName, language, ttlMinutes))
+                .map(r -> new Outgoing(event.eventId(), a.channel(), event.recipient(), r.subject(), r.text(),
+                        r.html(), event.language(), event.expiresAt(),
+                        ConnectionConfig.SMS.equals(a.channel()) ? r.segments() : 0));
     }
 
     private static String malformed(DeliveryEvent e, String channel) {

@@ -1,21 +1,28 @@
 package dev.latchkey.delivery.service;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import liqp.Template;
-import liqp.TemplateParser;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.event.Channel;
+import dev.latchkey.common.message.MessageTemplates;
+import dev.latchkey.common.message.SmsSegments;
+import dev.latchkey.common.message.TemplateException;
+import dev.latchkey.common.message.TemplateSyntax;
+import dev.latchkey.common.message.TemplateVariables;
 
 /**
- * Renders a connection's Liquid templates (liqp) for one delivery. The template is chosen by the event's language:
- * the exact tag, then its primary language, then the connection's {@code default} entry, then the built-in text.
- * The legacy {@code @@password@@} placeholder stands for {@code {{ password }}}.
+ * Renders a connection's templates for one delivery, with the engine admin-service checks them with
+ * ({@link MessageTemplates}: the same limits, so a template admin-service stored renders here). The template is chosen
+ * by the event's language: the exact tag, then its primary language, then the connection's {@code default} entry,
+ * then the built-in text. Rendering is CPU work of up to {@link MessageTemplates#RENDER_BUDGET}: it runs on a worker
+ * thread ({@link #renderOffTheEventLoop}), never on the event loop.
  */
 @ApplicationScoped
 public class MessageRenderer {
@@ -34,32 +41,8 @@ public class MessageRenderer {
             + "<p>It expires in {{ ttl_minutes }} minutes. If you did not ask for it, you can ignore this email.</p>\n";
 
     private static final String DEFAULT_KEY = "default";
-    private static final int CACHE_LIMIT = 1000;
 
-    // Limits keep a hostile or careless template from looping or growing without bound.
-    private final TemplateParser parser = new TemplateParser.Builder()
-            .withErrorMode(TemplateParser.ErrorMode.STRICT)
-            .withMaxIterations(1000)
-            .withMaxSizeRenderedString(64 * 1024)
-            .build();
-    private final Map<String, Template> parsed = new ConcurrentHashMap<>();
-
-    /** What a template sees. {@code code} is null for a link-only event, {@code link} for a code-only one. */
-    public record Variables(String code, String link, String recipient, String channel, String applicationName,
-            String language, int ttlMinutes) {
-
-        Map<String, Object> asMap() {
-            Map<String, Object> m = new HashMap<>();
-            m.put("code", code);
-            m.put("password", code);
-            m.put("link", link);
-            m.put(ConnectionConfig.SMS.equals(channel) ? "phone_number" : "email", recipient);
-            m.put("application", Map.of("name", applicationName == null ? "" : applicationName));
-            m.put("request_language", language);
-            m.put("ttl_minutes", ttlMinutes);
-            return m;
-        }
-    }
+    private final MessageTemplates engine = new MessageTemplates();
 
     /** A message ready to send: {@code subject} and {@code html} are null for SMS. */
     public record Rendered(String subject, String text, String html, String templateKey) {
@@ -92,31 +75,44 @@ public class MessageRenderer {
     }
 
     /**
-     * @throws TemplateException when the chosen template does not parse or render; the message names the template
-     *         and the parser's complaint, never a variable's value
+     * {@link #render} on a worker thread, its outcome delivered back on the caller's Vert.x context (so the record's
+     * MDC and trace stay with it); called off Vert.x (a test), it renders in place.
      */
-    public Rendered render(ConnectionConfig connection, boolean link, Variables vars) {
+    public Uni<Rendered> renderOffTheEventLoop(ConnectionConfig connection, boolean link, TemplateVariables vars) {
+        Context context = Vertx.currentContext();
+        if (context == null) {
+            return Uni.createFrom().item(() -> render(connection, link, vars));
+        }
+        return Uni.createFrom()
+                .completionStage(() -> context.executeBlocking(() -> render(connection, link, vars), false)
+                        .toCompletionStage());
+    }
+
+    /**
+     * @throws TemplateException when the chosen template does not parse or render; the message names the template
+     *         and the engine's complaint, never a variable's value
+     */
+    public Rendered render(ConnectionConfig connection, boolean link, TemplateVariables vars) {
         Optional<String> key = chooseKey(connection.templates(), vars.language());
         ConnectionConfig.Template custom = key.map(connection.templates()::get).orElse(null);
         String where = key.map(k -> "template '" + k + "' of connection " + connection.name())
                 .orElse("built-in template");
-        Map<String, Object> values = vars.asMap();
-        boolean sms = ConnectionConfig.SMS.equals(vars.channel());
+        boolean sms = vars.channel() == Channel.SMS;
         if (sms) {
             String body = custom != null && custom.body() != null
                     ? custom.body()
                     : link ? DEFAULT_SMS_LINK : DEFAULT_SMS_CODE;
-            return new Rendered(null, render(where, "body", body, values), null, key.orElse(null));
+            return new Rendered(null, render(where, "body", body, vars), null, key.orElse(null));
         }
         String subjectSource = custom != null && custom.subject() != null
                 ? custom.subject()
                 : link ? DEFAULT_SUBJECT_LINK : DEFAULT_SUBJECT_CODE;
-        String subject = render(where, "subject", subjectSource, values).strip();
+        String subject = render(where, "subject", subjectSource, vars).strip();
         String text;
         String html;
         if (custom != null && (custom.body() != null || custom.html() != null)) {
-            text = custom.body() == null ? null : render(where, "body", custom.body(), values);
-            html = custom.html() == null ? null : render(where, "html", custom.html(), values);
+            text = custom.body() == null ? null : render(where, "body", custom.body(), vars);
+            html = custom.html() == null ? null : render(where, "html", custom.html(), vars);
             // Mail goes out with both parts; the missing one is derived from the other.
             if (html == null) {
                 html = textToHtml(text);
@@ -124,31 +120,18 @@ public class MessageRenderer {
                 text = htmlToText(html);
             }
         } else {
-            text = render(where, "body", link ? DEFAULT_TEXT_LINK : DEFAULT_TEXT_CODE, values);
-            html = render(where, "html", link ? DEFAULT_HTML_LINK : DEFAULT_HTML_CODE, values);
+            text = render(where, "body", link ? DEFAULT_TEXT_LINK : DEFAULT_TEXT_CODE, vars);
+            html = render(where, "html", link ? DEFAULT_HTML_LINK : DEFAULT_HTML_CODE, vars);
         }
         return new Rendered(subject, text, html, key.orElse(null));
     }
 
-    private String render(String where, String part, String source, Map<String, Object> values) {
+    private String render(String where, String part, String source, TemplateVariables values) {
         try {
-            Template t = parsed.get(source);
-            if (t == null) {
-                t = parser.parse(source.replace("@@password@@", "{{ password }}"));
-                if (parsed.size() >= CACHE_LIMIT) {
-                    parsed.clear();
-                }
-                parsed.put(source, t);
-            }
-            return t.render(values);
-        } catch (RuntimeException e) {
-            throw new TemplateException(where + " (" + part + ") does not render: " + describe(e));
+            return engine.render(source, TemplateSyntax.LIQUID, values);
+        } catch (TemplateException e) {
+            throw new TemplateException(where + " (" + part + ") does not render: " + e.getMessage());
         }
-    }
-
-    private static String describe(RuntimeException e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
     }
 
     static String textToHtml(String text) {
@@ -171,13 +154,5 @@ public class MessageRenderer {
         return html.replaceAll("(?i)<br\\s*/?>", "\n").replaceAll("(?i)</p>", "\n").replaceAll("<[^>]*>", "")
                 .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&nbsp;", " ")
                 .replace("&amp;", "&").strip() + "\n";
-    }
-
-    /** A template that does not parse or render: a permanent failure of the event, not of the consumer. */
-    public static class TemplateException extends RuntimeException {
-
-        public TemplateException(String message) {
-            super(message, null, false, false);
-        }
     }
 }

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.config.ConnectionConfig.Template;
+import dev.latchkey.common.event.Channel;
+import dev.latchkey.common.message.TemplateException;
+import dev.latchkey.common.message.TemplateVariables;
 
 class MessageRendererTest {
 
@@ -26,8 +29,8 @@ class MessageRendererTest {
         return new ConnectionConfig("email-test", "email", 6, 300, 3, false, true, "en", templates, null, null);
     }
 
-    private static MessageRenderer.Variables smsVars(String language) {
-        return new MessageRenderer.Variables("123456", null, "+14155550123", "sms", "Acme", language, 5);
+    private static TemplateVariables smsVars(String language) {
+        return new TemplateVariables("123456", null, "+14155550123", Channel.SMS, "Acme", language, 5);
     }
 
     @Test
@@ -63,15 +66,15 @@ class MessageRendererTest {
 
     @Test
     void brokenTemplatesFailWithTheParserMessageAndNoValues() {
-        var e = assertThrows(MessageRenderer.TemplateException.class, () -> renderer.render(
+        var e = assertThrows(TemplateException.class, () -> renderer.render(
                 sms(Map.of("default", new Template(null, "{% if code %}{{ code }}", null))), false,
                 smsVars("en")));
         assertTrue(e.getMessage().contains("template 'default' of connection sms-test"), e.getMessage());
         assertFalse(e.getMessage().contains("123456"));
-        assertThrows(MessageRenderer.TemplateException.class, () -> renderer.render(
+        assertThrows(TemplateException.class, () -> renderer.render(
                 sms(Map.of("default", new Template(null, "{% for i in (1..100000) %}x{% endfor %}", null))), false,
                 smsVars("en")));
-        assertThrows(MessageRenderer.TemplateException.class, () -> renderer.render(
+        assertThrows(TemplateException.class, () -> renderer.render(
                 sms(Map.of("default", new Template(null, "{{ code | no_such_filter }}", null))), false,
                 smsVars("en")));
     }
@@ -79,7 +82,7 @@ class MessageRendererTest {
     @Test
     void emailDefaultsHaveSubjectTextAndHtml() {
         var r = renderer.render(email(Map.of()), false,
-                new MessageRenderer.Variables("654321", null, "a@b.test", "email", "Acme", "en", 5));
+                new TemplateVariables("654321", null, "a@b.test", Channel.EMAIL, "Acme", "en", 5));
         assertEquals("Your verification code", r.subject());
         assertTrue(r.text().contains("Your verification code is: 654321"));
         assertTrue(r.html().contains("<strong>654321</strong>"));
@@ -88,11 +91,11 @@ class MessageRendererTest {
     @Test
     void aMissingEmailPartIsDerivedFromTheOther() {
         var textOnly = renderer.render(email(Map.of("default", new Template("S", "a < b\nline 2", null))), false,
-                new MessageRenderer.Variables("1", null, "a@b.test", "email", null, "en", 5));
+                new TemplateVariables("1", null, "a@b.test", Channel.EMAIL, null, "en", 5));
         assertEquals("<p>a &lt; b<br>\nline 2</p>\n", textOnly.html());
         var htmlOnly = renderer.render(email(Map.of("default", new Template("S", null, "<p>Code <b>{{ code }}</b>"
                 + "</p><p>Bye &amp; thanks</p>"))), false,
-                new MessageRenderer.Variables("42", null, "a@b.test", "email", null, "en", 5));
+                new TemplateVariables("42", null, "a@b.test", Channel.EMAIL, null, "en", 5));
         assertEquals("Code 42\nBye & thanks\n", htmlOnly.text());
     }
 }

@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class MessageTemplatesTest {
+/** The check and preview admin-service runs with the shared engine (its limits: common's MessageTemplatesTest). */
+class TemplateCheckTest {
 
-    private final MessageTemplates templates = new MessageTemplates();
-    private final MessageTemplates.Sample sms = new MessageTemplates.Sample("sms", "fr", "Shop", 6, 300);
+    private final TemplateCheck templates = new TemplateCheck();
+    private final TemplateCheck.Sample sms = new TemplateCheck.Sample("sms", "fr", "Shop", 6, 300);
 
     @Test
     void rendersTheVariablesDeliveryServiceProvides() {
@@ -19,7 +20,7 @@ class MessageTemplatesTest {
                 + "{% if request_language contains 'fr' %} bonjour{% endif %}", sms);
         assertNull(r.error());
         assertEquals("482915 Shop +14155550123 5 482915 bonjour", r.text());
-        assertEquals("48291", templates.render("{{ code }}", new MessageTemplates.Sample("sms", "en", null, 5, 60))
+        assertEquals("48291", templates.render("{{ code }}", new TemplateCheck.Sample("sms", "en", null, 5, 60))
                 .text());
     }
 
@@ -34,16 +35,5 @@ class MessageTemplatesTest {
         var e = assertThrows(ManagementException.class, () -> templates.check("templates.fr.body", "{{ x ", sms));
         assertTrue(e.getMessage().startsWith("Payload validation error: template templates.fr.body is not valid "
                 + "Liquid: parser error"), e.getMessage());
-    }
-
-    @Test
-    void countsSmsSegments() {
-        assertEquals(1, SmsSegments.count("Your verification code is: 123456"));
-        assertEquals(1, SmsSegments.count("x".repeat(160)));
-        assertEquals(2, SmsSegments.count("x".repeat(161)));
-        assertEquals(2, SmsSegments.count("€".repeat(81)), "extension characters take two septets");
-        assertEquals(1, SmsSegments.count("Код 123456"));
-        assertEquals(2, SmsSegments.count("Код".repeat(24)));
-        assertTrue(SmsSegments.gsm7("Votre code est : 123456 é"));
     }
 }
