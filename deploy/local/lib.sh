@@ -117,3 +117,26 @@ apt_install() { # package...
 }
 
 mvnw() { "$LATCHKEY_ROOT/mvnw" "$@"; }
+
+# Builds a module and what it needs from this checkout (-am: never whatever another checkout installed in ~/.m2),
+# packaged, with its test classpath written to OUT/classpath.txt. Output goes to OUT/build.log; a failure says why
+# in one line (Maven's first error) and stops.
+build_for_bench() { # module out
+    local module=$1 out=$2 why
+    mkdir -p "$out"
+    pick_jdk
+    say "building $module (log: $out/build.log) ..."
+    if ! (cd "$LATCHKEY_ROOT" && ./mvnw -B -ntp -pl "$module" -am package dependency:build-classpath -DskipTests \
+        -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt") >"$out/build.log" 2>&1; then
+        why=$(grep -m1 -E '^\[ERROR\] ' "$out/build.log" | cut -c9-300)
+        die "building $module failed: ${why:-see $out/build.log} (log: $out/build.log)"
+    fi
+}
+
+# Fails in one line unless the local servers a benchmark needs answer.
+require_servers() {
+    [ "$(redis-cli -u "$LATCHKEY_REDIS_URL" ping 2>/dev/null)" = PONG ] ||
+        die "Redis does not answer at $LATCHKEY_REDIS_URL: run deploy/local/servers.sh up"
+    port_open "${LATCHKEY_KAFKA_BOOTSTRAP##*:}" ||
+        die "Kafka does not answer at $LATCHKEY_KAFKA_BOOTSTRAP: run deploy/local/servers.sh up"
+}

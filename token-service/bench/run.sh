@@ -6,7 +6,8 @@
 #
 #   token-service/bench/run.sh                 # defaults below; DURATION=60s CONNECTIONS=128 ... to change
 #
-# Needs the local servers (deploy/local/servers.sh up) and wrk (apt-get install wrk).
+# Needs the local servers (deploy/local/servers.sh up) and wrk (apt-get install wrk); builds token-service and what
+# it needs from this checkout first (a fresh clone works; a failed build says why in one line).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -21,20 +22,16 @@ ROUNDS=${ROUNDS:-1}                            # repeat the four measurements, i
 OUT=${OUT:-$ROOT/token-service/target/bench}
 API_RS=https://bench-rs256.latchkey.test/
 API_ES=https://bench-es256.latchkey.test/
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA=$JAVA_HOME/bin/java
 
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 # A platform key for this run only: the service and the seeding tool must share it.
 export LATCHKEY_SECRET_KEY=${LATCHKEY_SECRET_KEY:-$(head -c 32 /dev/urandom | base64)}
 
 rm -rf "$OUT" && mkdir -p "$OUT"
-if [ ! -f token-service/target/quarkus-app/quarkus-run.jar ] || [ ! -d token-service/target/test-classes ] \
-    || [ "${REBUILD:-0}" = 1 ]; then
-    ./mvnw -B -ntp -q -pl token-service package -DskipTests
-fi
-./mvnw -B -ntp -q -pl token-service dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
+. "$ROOT/deploy/local/lib.sh"
+require_servers
+build_for_bench token-service "$OUT"
+JAVA=$JAVA_HOME/bin/java
 CP="token-service/target/test-classes:token-service/target/classes:$(cat "$OUT/classpath.txt")"
 
 echo "starting token-service on :$PORT (log: $OUT/service.log)"
