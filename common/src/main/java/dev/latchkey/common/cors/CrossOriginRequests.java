@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -33,8 +34,9 @@ import dev.latchkey.common.config.ConfigView;
  * client A therefore learns nothing and changes nothing through client B.
  *
  * <p>
- * A request whose {@code Origin} is the service's own (same {@code Host}, as the hosted login page and the demo send
- * it) is not cross-origin and passes untouched. The scheme is not compared: TLS usually ends before the service.
+ * A request whose {@code Origin} is the service's own public origin (as the hosted login page and the demo send it;
+ * see {@link #sameOrigin(String, HttpServerRequest)} for how a proxy's {@code X-Forwarded-*} count) is not
+ * cross-origin and passes untouched.
  */
 @ApplicationScoped
 public class CrossOriginRequests {
@@ -55,6 +57,8 @@ public class CrossOriginRequests {
             "authorization", "x-request-id", "accept-language");
     static final String MAX_AGE_SECONDS = "600";
 
+    private static final String FORWARDED_HOST = "X-Forwarded-Host";
+    private static final String FORWARDED_PROTO = "X-Forwarded-Proto";
     /** Routing context key: the Origin of a cross-origin request to one of the client paths. */
     private static final String ORIGIN = "latchkey.cors.origin";
     /** Routing context key: set once {@link #admit} allowed that origin for the request's client. */
@@ -96,7 +100,7 @@ public class CrossOriginRequests {
         boolean listed = LISTED_PATHS.contains(path);
         boolean open = !client && !listed && isPublic(path);
         if (origin == null || (!client && !listed && !open)
-                || sameOrigin(origin, rc.request().getHeader(HttpHeaders.HOST))) {
+                || sameOrigin(origin, rc.request())) {
             rc.next();
             return;
         }
@@ -210,17 +214,54 @@ public class CrossOriginRequests {
         return !label.isEmpty() && label.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-');
     }
 
-    /** Whether {@code origin} names the host the request was sent to (the Host header, kept by the proxy). */
-    static boolean sameOrigin(String origin, String host) {
-        if (host == null) {
+    /**
+     * Whether {@code origin} is the public origin the request was sent to: the proxy's {@code X-Forwarded-Host} and
+     * {@code X-Forwarded-Proto} when it set them, else the {@code Host} header. Quarkus's forwarding support (on in
+     * otp-service) rewrites {@code Host} from {@code X-Forwarded-Proto} and drops its port, so {@code Host} alone is
+     * not what the browser used. Without {@code X-Forwarded-Proto} the scheme is not compared: TLS may end before
+     * the service. A browser cannot add these headers to a cross-origin call (its preflight would refuse them).
+     */
+    static boolean sameOrigin(String origin, HttpServerRequest request) {
+        return sameOrigin(origin, request.getHeader(HttpHeaders.HOST), request.getHeader(FORWARDED_HOST),
+                request.getHeader(FORWARDED_PROTO));
+    }
+
+    static boolean sameOrigin(String origin, String hostHeader, String forwardedHostHeader,
+            String forwardedProtoHeader) {
+        String forwardedHost = first(forwardedHostHeader);
+        String forwardedProto = first(forwardedProtoHeader);
+        String authority = forwardedHost != null ? forwardedHost : first(hostHeader);
+        if (authority == null) {
             return false;
         }
         try {
-            URI u = new URI(origin);
-            return u.getRawAuthority() != null && u.getRawAuthority().equalsIgnoreCase(host);
+            URI o = new URI(origin);
+            if (o.getScheme() == null || o.getHost() == null
+                    || (forwardedProto != null && !forwardedProto.equalsIgnoreCase(o.getScheme()))) {
+                return false;
+            }
+            URI a = new URI(o.getScheme() + "://" + authority);
+            return a.getHost() != null && a.getHost().equalsIgnoreCase(o.getHost())
+                    && port(a) == port(o) && a.getRawPath().isEmpty();
         } catch (URISyntaxException e) {
             return false;
         }
+    }
+
+    private static int port(URI u) {
+        if (u.getPort() >= 0) {
+            return u.getPort();
+        }
+        return "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    /** The first of a header's comma-separated values (a chain of proxies appends), trimmed; null when absent. */
+    private static String first(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        int comma = value.indexOf(',');
+        return (comma < 0 ? value : value.substring(0, comma)).strip();
     }
 
     /**

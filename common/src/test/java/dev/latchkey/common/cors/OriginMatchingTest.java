@@ -53,4 +53,23 @@ class OriginMatchingTest {
         assertFalse(CrossOriginRequests.allows(withPort, "http://me.dev.example.com"));
         assertFalse(CrossOriginRequests.allows(withPort, "http://me.dev.example.com:30000"));
     }
+
+    @Test
+    void theOwnOriginIsTheProxysWhenItSetsForwardedHeaders() {
+        // Quarkus (proxy forwarding on) has rewritten Host from X-Forwarded-Proto and dropped its port.
+        assertTrue(CrossOriginRequests.sameOrigin("http://127.0.0.1:8080", "127.0.0.1", "127.0.0.1:8080", "http"));
+        assertTrue(CrossOriginRequests.sameOrigin("https://login.example.com", "otp:8101", "login.example.com",
+                "https"));
+        assertTrue(CrossOriginRequests.sameOrigin("https://login.example.com", "otp:8101",
+                "login.example.com:443, inner.proxy", "https, http"));
+        assertFalse(CrossOriginRequests.sameOrigin("http://login.example.com", "login.example.com",
+                "login.example.com", "https"));
+        assertFalse(CrossOriginRequests.sameOrigin("https://app.example.com", "login.example.com",
+                "login.example.com", "https"));
+        // No proxy headers: Host, any scheme (TLS may end before the service), ports compared.
+        assertTrue(CrossOriginRequests.sameOrigin("https://login.example.com:8443", "login.example.com:8443", null,
+                null));
+        assertFalse(CrossOriginRequests.sameOrigin("http://127.0.0.1:8080", "127.0.0.1", null, null));
+        assertFalse(CrossOriginRequests.sameOrigin("null", "127.0.0.1", null, null));
+    }
 }

@@ -117,4 +117,28 @@ class CrossOriginStartTest {
                 .post("/passwordless/start").then().statusCode(200)
                 .header("Access-Control-Allow-Origin", nullValue());
     }
+
+    @Test
+    void sameOriginBehindAProxyThatSetsForwardedHeaders() {
+        // nginx (deploy/local) and an Ingress send Host, X-Forwarded-Host and X-Forwarded-Proto of the public
+        // origin: the hosted login page there is the service's own origin, whatever the client lists.
+        for (String[] proxy : new String[][]{{"http", "127.0.0.1:8080", "http://127.0.0.1:8080"},
+                {"https", "login.example.test", "https://login.example.test"}}) {
+            String phone = Tenant.phone();
+            given().contentType(ContentType.JSON).header("Origin", proxy[2]).header("Host", proxy[1])
+                    .header("X-Forwarded-Host", proxy[1]).header("X-Forwarded-Proto", proxy[0])
+                    .header("X-Forwarded-For", Starts.ip())
+                    .body(body("client_id", otherClientId, "connection", sms.name(), "phone_number", phone, "send",
+                            "code"))
+                    .post("/passwordless/start").then().statusCode(200)
+                    .header("Access-Control-Allow-Origin", nullValue());
+        }
+        // Another scheme on the same host is another origin.
+        given().contentType(ContentType.JSON).header("Origin", "http://login.example.test")
+                .header("Host", "login.example.test").header("X-Forwarded-Host", "login.example.test")
+                .header("X-Forwarded-Proto", "https").header("X-Forwarded-For", Starts.ip())
+                .body(body("client_id", otherClientId, "connection", sms.name(), "phone_number", Tenant.phone(),
+                        "send", "code"))
+                .post("/passwordless/start").then().statusCode(403);
+    }
 }
