@@ -152,6 +152,8 @@ public final class Suite {
         e.put("LATCHKEY_OTP_EMAIL_TOPIC", "suite." + RUN + ".email");
         e.put("LATCHKEY_OTP_IP_LIMIT", "100000");
         e.put("LATCHKEY_DELIVERY_GROUP", "suite-" + RUN);
+        // Static membership of delivery's consumers, as the Kubernetes manifests set it (the pod's name).
+        e.put("LATCHKEY_INSTANCE_ID", "suite-" + RUN + "-delivery");
         e.put("LATCHKEY_DELIVERY_OUTBOX", "true");
         e.put("LATCHKEY_SMTP_PORT", Integer.toString(smtpGate.port()));
         e.put("LATCHKEY_MANAGEMENT_CLIENT_ID", managementId);
