@@ -15,6 +15,13 @@ SMTP_API_PORT=${LATCHKEY_SMTP_API_PORT:-8025}
 # LATCHKEY_PG_DB_SUFFIX=_b gives latchkey_token_b and latchkey_admin_b on the same PostgreSQL.
 PG_DB_SUFFIX=${LATCHKEY_PG_DB_SUFFIX:-}
 
+# The local clusters (servers.sh up --cluster): six Redis Cluster nodes from REDIS_CLUSTER_PORT, three Kafka brokers
+# from KAFKA_CLUSTER_PORT (their controllers follow them).
+REDIS_CLUSTER_PORT=${LATCHKEY_REDIS_CLUSTER_PORT:-7001}
+KAFKA_CLUSTER_PORT=${LATCHKEY_KAFKA_CLUSTER_PORT:-19092}
+export LATCHKEY_REDIS_CLUSTER_URL=${LATCHKEY_REDIS_CLUSTER_URL:-redis://127.0.0.1:$REDIS_CLUSTER_PORT,redis://127.0.0.1:$((REDIS_CLUSTER_PORT + 1)),redis://127.0.0.1:$((REDIS_CLUSTER_PORT + 2))}
+export LATCHKEY_KAFKA_CLUSTER_BOOTSTRAP=${LATCHKEY_KAFKA_CLUSTER_BOOTSTRAP:-127.0.0.1:$KAFKA_CLUSTER_PORT,127.0.0.1:$((KAFKA_CLUSTER_PORT + 1)),127.0.0.1:$((KAFKA_CLUSTER_PORT + 2))}
+
 # The addresses the services and the tests read, derived from the ports above unless set explicitly.
 export LATCHKEY_REDIS_URL=${LATCHKEY_REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}
 export LATCHKEY_KAFKA_BOOTSTRAP=${LATCHKEY_KAFKA_BOOTSTRAP:-127.0.0.1:$KAFKA_PORT}
