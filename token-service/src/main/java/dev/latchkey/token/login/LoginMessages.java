@@ -37,7 +37,8 @@ public final class LoginMessages {
                     Map.entry("errSend", "We could not send the code. Try again in a moment."),
                     Map.entry("errNetwork", "We could not reach the server. Check your connection and try again."),
                     Map.entry("errGeneric", "Something went wrong. Try again."),
-                    Map.entry("errOrigin", "This page may not send codes for this application (its address is not among the application's allowed origins). Tell the site's administrator."),
+                    Map.entry("errOrigin",
+                            "This page may not send codes for this application (its address is not among the application's allowed origins). Tell the site's administrator."),
                     Map.entry("working", "Please wait…")),
             "fr", Map.ofEntries(
                     Map.entry("title", "Connexion à {app}"),
@@ -65,7 +66,8 @@ public final class LoginMessages {
                     Map.entry("errSend", "Le code n'a pas pu être envoyé. Réessayez dans un instant."),
                     Map.entry("errNetwork", "Le serveur est injoignable. Vérifiez votre connexion et réessayez."),
                     Map.entry("errGeneric", "Une erreur s'est produite. Réessayez."),
-                    Map.entry("errOrigin", "Cette page ne peut pas envoyer de codes pour cette application (son adresse n'est pas parmi ses origines autorisées). Prévenez l'administrateur du site."),
+                    Map.entry("errOrigin",
+                            "Cette page ne peut pas envoyer de codes pour cette application (son adresse n'est pas parmi ses origines autorisées). Prévenez l'administrateur du site."),
                     Map.entry("working", "Un instant…")),
             "de", Map.ofEntries(
                     Map.entry("title", "Bei {app} anmelden"),
@@ -93,7 +95,8 @@ public final class LoginMessages {
                     Map.entry("errSend", "Der Code konnte nicht gesendet werden. Versuchen Sie es gleich erneut."),
                     Map.entry("errNetwork", "Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung."),
                     Map.entry("errGeneric", "Etwas ist schiefgegangen. Bitte erneut versuchen."),
-                    Map.entry("errOrigin", "Diese Seite darf für diese Anwendung keine Codes senden (ihre Adresse ist nicht unter den erlaubten Origins). Bitte den Betreiber der Website informieren."),
+                    Map.entry("errOrigin",
+                            "Diese Seite darf für diese Anwendung keine Codes senden (ihre Adresse ist nicht unter den erlaubten Origins). Bitte den Betreiber der Website informieren."),
                     Map.entry("working", "Bitte warten…")),
             "es", Map.ofEntries(
                     Map.entry("title", "Iniciar sesión en {app}"),
@@ -121,7 +124,8 @@ public final class LoginMessages {
                     Map.entry("errSend", "No pudimos enviar el código. Inténtelo de nuevo en un momento."),
                     Map.entry("errNetwork", "No se pudo contactar con el servidor. Compruebe su conexión."),
                     Map.entry("errGeneric", "Algo salió mal. Inténtelo de nuevo."),
-                    Map.entry("errOrigin", "Esta página no puede enviar códigos para esta aplicación (su dirección no está entre sus orígenes permitidos). Avise al administrador del sitio."),
+                    Map.entry("errOrigin",
+                            "Esta página no puede enviar códigos para esta aplicación (su dirección no está entre sus orígenes permitidos). Avise al administrador del sitio."),
                     Map.entry("working", "Un momento…")));
 
     private LoginMessages() {
