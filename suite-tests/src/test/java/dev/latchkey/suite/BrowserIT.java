@@ -19,8 +19,9 @@ import dev.latchkey.common.testing.ExternalProcess;
  * {@code src/test/browser} ({@code npm ci} from the committed lock file when node_modules is missing). The real
  * auth0-js v9 from npm logs in with passwordlessStart/passwordlessVerify by email and by SMS, and from a page on another
  * site ({@code localhost} against {@code 127.0.0.1}) with passwordlessLogin (cross-origin authentication) and
- * passwordlessVerify; an origin the client does not list is refused. The hosted login page is used as a person would,
- * with screenshots in {@code target/}.
+ * passwordlessVerify; an origin the client does not list is refused. Auth0's Lock 14 Passwordless (auth0-lock from
+ * npm, bundled by esbuild) logs in by SMS code from the app's own origin. The hosted login page is used as
+ * a person would, with screenshots in {@code target/}.
  */
 @ExtendWith(ServiceLogsOnFailure.class)
 class BrowserIT {
