@@ -28,6 +28,9 @@ public class DeadlineSerializer extends ByteArraySerializer {
      */
     public static final String SEND_BY_HEADER = "latchkey-send-by";
 
+    /** How long before its start stops waiting a record's verdict must be due: time for it to reach the start. */
+    public static final long VERDICT_MARGIN_MS = 1000;
+
     private long deliveryTimeoutMs = 120_000;
 
     @Override

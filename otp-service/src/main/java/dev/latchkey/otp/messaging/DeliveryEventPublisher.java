@@ -62,9 +62,10 @@ public class DeliveryEventPublisher {
         // The request's span, current here: the connector's producer span becomes its child.
         Context trace = Context.current();
         RecordHeaders headers = new RecordHeaders();
-        // Wall-clock time, not the injected clock: it is compared with the Kafka client's own time, in this process.
-        headers.add(DeadlineSerializer.SEND_BY_HEADER,
-                DeadlineSerializer.sendBy(System.currentTimeMillis() + ackTimeoutMs));
+        // Wall-clock time, not the injected clock: it is compared with the Kafka client's own time, in this process. A
+        // margin before the start's own timeout, so that a verdict (an acknowledgement above all) is not racing it.
+        headers.add(DeadlineSerializer.SEND_BY_HEADER, DeadlineSerializer
+                .sendBy(System.currentTimeMillis() + ackTimeoutMs - DeadlineSerializer.VERDICT_MARGIN_MS));
         // The start's request id, so that delivery-service logs this event under the same id.
         if (MDC.get(RequestIds.MDC_KEY) instanceof String requestId) {
             headers.add(DeliveryEvent.REQUEST_ID_HEADER, requestId.getBytes(StandardCharsets.US_ASCII));
