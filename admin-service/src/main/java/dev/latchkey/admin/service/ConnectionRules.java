@@ -6,7 +6,6 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.latchkey.admin.api.ConnectionRequest;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.config.ConnectionConfig.SmsSettings;
 import dev.latchkey.common.crypto.PlatformCipher;
@@ -43,7 +42,7 @@ final class ConnectionRules {
         }
     }
 
-    static String strategy(ConnectionRequest r) {
+    static String strategy(ConnectionCommand r) {
         if (!ConnectionConfig.SMS.equals(r.strategy()) && !ConnectionConfig.EMAIL.equals(r.strategy())) {
             throw ManagementException.invalidBody("strategy must be one of [email, sms]");
         }
@@ -55,7 +54,7 @@ final class ConnectionRules {
      *
      * @param previous the stored record (on update), whose encrypted secrets are kept when the request leaves them out
      */
-    static ConnectionConfig toConfig(ConnectionRequest r, ConnectionConfig previous, PlatformCipher cipher,
+    static ConnectionConfig toConfig(ConnectionCommand r, ConnectionConfig previous, PlatformCipher cipher,
             TemplateCheck templates) {
         checkName(r.name());
         String strategy = strategy(r);
@@ -87,9 +86,9 @@ final class ConnectionRules {
                 email);
     }
 
-    private static Map<String, ConnectionConfig.Template> templates(ConnectionRequest r, String strategy,
+    private static Map<String, ConnectionConfig.Template> templates(ConnectionCommand r, String strategy,
             int codeLength, int ttl, TemplateCheck engine) {
-        Map<String, ConnectionRequest.Template> given = r.templates() == null || r.templates().isEmpty()
+        Map<String, ConnectionCommand.Template> given = r.templates() == null || r.templates().isEmpty()
                 ? DefaultTemplates.forStrategy(strategy)
                 : r.templates();
         if (!given.containsKey("default")) {
@@ -104,7 +103,7 @@ final class ConnectionRules {
             if (!"default".equals(lang) && !languageTag(lang)) {
                 throw ManagementException.invalidBody("templates: '" + lang + "' is not a language tag");
             }
-            ConnectionRequest.Template t = e.getValue();
+            ConnectionCommand.Template t = e.getValue();
             String at = "templates." + lang;
             if (t == null || t.body() == null || t.body().isBlank()) {
                 throw ManagementException.invalidBody(at + ".body is required");
@@ -132,7 +131,7 @@ final class ConnectionRules {
         return out;
     }
 
-    private static SmsSettings sms(String name, ConnectionRequest.Sms s, SmsSettings previous,
+    private static SmsSettings sms(String name, ConnectionCommand.Sms s, SmsSettings previous,
             PlatformCipher cipher) {
         if (s.twilioAccountSid() == null || !ACCOUNT_SID.matcher(s.twilioAccountSid()).matches()) {
             throw ManagementException.invalidBody("sms.twilio_account_sid must be a Twilio Account SID (AC + 32 hex)");
@@ -165,12 +164,12 @@ final class ConnectionRules {
         throw ManagementException.invalidBody("sms.source must be one of [from, messaging_service]");
     }
 
-    private static ConnectionConfig.EmailSettings email(String name, ConnectionRequest.Email e,
+    private static ConnectionConfig.EmailSettings email(String name, ConnectionCommand.Email e,
             ConnectionConfig.EmailSettings previous, PlatformCipher cipher) {
         String from = fromAddress(e.from());
         ConnectionConfig.Smtp smtp = null;
         if (e.smtp() != null) {
-            ConnectionRequest.Smtp s = e.smtp();
+            ConnectionCommand.Smtp s = e.smtp();
             if (s.host() == null || !HOST.matcher(s.host()).matches()) {
                 throw ManagementException.invalidBody("email.smtp.host must be a host name or address");
             }

@@ -2,7 +2,7 @@ package dev.latchkey.admin.service;
 
 import java.util.Map;
 
-import dev.latchkey.admin.api.ConnectionRequest.Template;
+import dev.latchkey.admin.service.ConnectionCommand.Template;
 
 /** The templates a connection gets when it is created without any. */
 public final class DefaultTemplates {

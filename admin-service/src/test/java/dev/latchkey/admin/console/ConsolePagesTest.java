@@ -154,4 +154,19 @@ class ConsolePagesTest {
                 .body(not(containsString("id=\"save\"")))
                 .body(containsString("cannot change connections"));
     }
+
+    @Test
+    void previewRendersWhatIsTypedAndCountsSmsSegmentsWithTheConnectionScope() {
+        String body = "{\"strategy\":\"sms\",\"language\":\"default\",\"body\":\"Code {{ code }} for "
+                + "{{ application.name }}\",\"code_length\":8}";
+        session(TestTokens.withScopes("read:connections")).contentType(ContentType.JSON).body(body)
+                .post("/console/preview").then().statusCode(200).contentType(ContentType.JSON)
+                .body("body", org.hamcrest.Matchers.matchesPattern("Code \\d{8} for .+"))
+                .body("segments", equalTo(1)).body("error", org.hamcrest.Matchers.nullValue());
+        session(TestTokens.withScopes("read:connections")).contentType(ContentType.JSON)
+                .body("{\"strategy\":\"sms\",\"body\":\"{{ nope }}\"}").post("/console/preview").then()
+                .statusCode(200).body("error", containsString("body: "));
+        session(TestTokens.withScopes("read:clients")).contentType(ContentType.JSON).body(body)
+                .post("/console/preview").then().statusCode(403);
+    }
 }

@@ -43,10 +43,6 @@ public record DeliveryEvent(
     public static final String REQUEST_ID_HEADER = "latchkey-request-id";
     public static final String TOPIC_EMAIL = "otp.delivery.email";
 
-    public static String topicFor(String channel) {
-        return "sms".equals(channel) ? TOPIC_SMS : TOPIC_EMAIL;
-    }
-
     /** The AES-GCM associated data for this event's secrets: they open only as part of this event. */
     public static String cipherContext(String eventId) {
         return "delivery:" + eventId;

@@ -71,7 +71,8 @@ class TwilioSmsSenderTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(DeliveryConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withSources(new PropertiesConfigSource(all, "test")).build();
-        sender = new TwilioSmsSender(config.getConfigMapping(DeliveryConfig.class), new ProviderSecrets(cipher),
+        sender = new TwilioSmsSender(config.getConfigMapping(DeliveryConfig.class),
+                new ProviderSecrets(cipher, java.time.Clock.systemUTC()),
                 Clock.systemUTC(), metrics);
         return sender;
     }

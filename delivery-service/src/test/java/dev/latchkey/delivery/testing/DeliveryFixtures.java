@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -81,7 +82,7 @@ public class DeliveryFixtures {
     }
 
     public static String email() {
-        return unique("user").toLowerCase() + "@example.test";
+        return unique("user").toLowerCase(Locale.ROOT) + "@example.test";
     }
 
     public static String accountSid() {

@@ -87,7 +87,7 @@ public class CodeIssuer {
         try {
             issue = prepare(command);
         } catch (StartFailure e) {
-            count(e.reason().name().toLowerCase());
+            count(e.reason().name().toLowerCase(Locale.ROOT));
             return Uni.createFrom().failure(e);
         }
         Uni<Started> start = store.issue(issue.record)

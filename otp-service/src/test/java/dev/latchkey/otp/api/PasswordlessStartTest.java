@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -145,7 +146,7 @@ class PasswordlessStartTest {
         var email = tenant.connection("email", null, 8, Map.of());
         var client = tenant.client(email);
         String raw = Tenant.email();
-        String address = raw.toLowerCase();
+        String address = raw.toLowerCase(Locale.ROOT);
 
         String id = start(body("client_id", client.clientId(), "connection", email.name(), "email", raw, "send",
                 "code"))
@@ -171,7 +172,7 @@ class PasswordlessStartTest {
     void emailWithoutSendGetsAMagicLinkToVerifyRedirectCarryingTheCodeAndAuthParams() throws Exception {
         var email = tenant.connection("email");
         var client = tenant.client(email);
-        String address = Tenant.email().toLowerCase();
+        String address = Tenant.email().toLowerCase(Locale.ROOT);
         Map<String, Object> authParams = new LinkedHashMap<>();
         authParams.put("scope", "openid email");
         authParams.put("response_type", "code");

@@ -1,6 +1,7 @@
 package dev.latchkey.token.grant;
 
 import java.time.Clock;
+import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -86,7 +87,8 @@ public class CodeVerifier {
                     return AuthError.unavailable("Codes cannot be verified right now; try again shortly.");
                 })
                 .map(v -> {
-                    metrics.counter("latchkey.otp.verifications", "outcome", v.outcome().name().toLowerCase())
+                    metrics.counter("latchkey.otp.verifications", "outcome",
+                            v.outcome().name().toLowerCase(Locale.ROOT))
                             .increment();
                     if (v.outcome() == Outcome.OK) {
                         return new Verified(connection, recipient, v.params());
