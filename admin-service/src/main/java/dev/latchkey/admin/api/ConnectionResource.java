@@ -26,6 +26,7 @@ import dev.latchkey.admin.service.ConnectionService;
 import dev.latchkey.admin.service.ConnectionView;
 import dev.latchkey.admin.service.ManagementException;
 import dev.latchkey.admin.service.RequestJson;
+import dev.latchkey.common.event.Channel;
 
 /** {@code /api/v2/connections}: the {@code sms} and {@code email} connections, addressed by name. */
 @Path("/api/v2/connections")
@@ -45,7 +46,7 @@ public class ConnectionResource {
     public Uni<Object> list(@QueryParam("strategy") String strategy, @QueryParam("page") String page,
             @QueryParam("per_page") String perPage, @QueryParam("include_totals") String includeTotals) {
         Paging paging = Paging.of(page, perPage, includeTotals);
-        if (strategy != null && !strategy.equals("sms") && !strategy.equals("email")) {
+        if (strategy != null && Channel.of(strategy).isEmpty()) {
             throw ManagementException.invalidQuery("strategy must be sms or email");
         }
         return connections.list(strategy, paging.page(), paging.perPage()).map(p -> paging.body(p, "connections"));

@@ -88,7 +88,7 @@ public class ConsoleConnectionsResource {
                 : subject.error() != null
                         ? "subject: " + subject.error()
                         : html.error() != null ? "html: " + html.error() : null;
-        boolean sms = Channel.SMS.wire().equals(r.strategy());
+        boolean sms = Channel.of(r.strategy()).orElse(null) == Channel.SMS;
         Integer segments = sms && body.ok() ? SmsSegments.count(body.text()) : null;
         return new Preview(subject.text(), body.text(), html.text(), segments, error);
     }

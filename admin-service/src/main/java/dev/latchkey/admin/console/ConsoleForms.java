@@ -39,7 +39,7 @@ final class ConsoleForms {
      * {@code __new} fields, an empty html part is removed.
      */
     static ObjectNode connectionPatch(Map<String, List<String>> form) {
-        boolean email = Channel.EMAIL.wire().equals(first(form, "strategy"));
+        boolean email = Channel.of(first(form, "strategy")).orElse(null) == Channel.EMAIL;
         ObjectNode patch = JSON.objectNode();
         number(patch, "code_length", first(form, "code_length"));
         number(patch, "code_ttl_s", first(form, "code_ttl_s"));

@@ -79,7 +79,7 @@ public final class ConsoleViews {
                 (String k) -> !"default".equals(k)).thenComparing(k -> k)))
                 .forEach(e -> forms.add(new TemplateForm(e.getKey(), e.getKey(), e.getValue().subject(),
                         e.getValue().body(), e.getValue().html(), !"default".equals(e.getKey()))));
-        boolean email = Channel.EMAIL.wire().equals(c.strategy());
+        boolean email = Channel.of(c.strategy()).orElse(null) == Channel.EMAIL;
         return new ConnectionForm(c.name(), c.strategy(), email, !Boolean.FALSE.equals(c.enabled()), c.codeLength(),
                 c.codeTtlS(), c.maxAttempts(), Boolean.TRUE.equals(c.disableSignup()), c.defaultLanguage(),
                 provider(c), forms);
@@ -89,7 +89,8 @@ public final class ConsoleViews {
     static List<DeliveryRow> deliveryRows(List<DeliveryStatus> recent) {
         return recent.stream()
                 .sorted(Comparator.comparing((DeliveryStatus d) -> d.at() == null ? Instant.EPOCH : d.at()).reversed())
-                .map(d -> new DeliveryRow(d.at() == null ? "" : d.at().toString(), d.status(), d.provider(),
+                .map(d -> new DeliveryRow(d.at() == null ? "" : d.at().toString(),
+                        d.status() == null ? "" : d.status().wire(), d.provider(),
                         d.reason() == null ? "" : d.reason(), d.segments() == null ? "" : d.segments().toString()))
                 .toList();
     }
@@ -119,7 +120,7 @@ public final class ConsoleViews {
                     ? ""
                     : " via " + c.email().smtp().host() + ":" + c.email().smtp().port());
         }
-        return Channel.SMS.wire().equals(c.strategy())
+        return Channel.of(c.strategy()).orElse(null) == Channel.SMS
                 ? "no Twilio credentials: the local outbox"
                 : "the configured mailer";
     }

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.config.ConnectionConfig.SmsSettings;
 import dev.latchkey.common.crypto.PlatformCipher;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.recipient.Recipients;
 
 /**
@@ -43,7 +44,7 @@ final class ConnectionRules {
     }
 
     static String strategy(ConnectionCommand r) {
-        if (!ConnectionConfig.SMS.equals(r.strategy()) && !ConnectionConfig.EMAIL.equals(r.strategy())) {
+        if (Channel.of(r.strategy()).isEmpty()) {
             throw ManagementException.invalidBody("strategy must be one of [email, sms]");
         }
         return r.strategy();
@@ -68,7 +69,7 @@ final class ConnectionRules {
         Map<String, ConnectionConfig.Template> checked = templates(r, strategy, codeLength, ttl, templates);
         SmsSettings sms = null;
         ConnectionConfig.EmailSettings email = null;
-        if (ConnectionConfig.SMS.equals(strategy)) {
+        if (Channel.of(strategy).orElseThrow() == Channel.SMS) {
             if (r.email() != null) {
                 throw ManagementException.invalidBody("email settings are for email connections");
             }
@@ -110,7 +111,7 @@ final class ConnectionRules {
             }
             var sample = new TemplateCheck.Sample(strategy, "default".equals(lang) ? "en" : lang, null, codeLength,
                     ttl);
-            if (ConnectionConfig.SMS.equals(strategy)) {
+            if (Channel.of(strategy).orElseThrow() == Channel.SMS) {
                 if (t.subject() != null || t.html() != null) {
                     throw ManagementException.invalidBody(at + ": subject and html are for email templates");
                 }

@@ -38,6 +38,8 @@ import io.restassured.specification.RequestSpecification;
 import dev.latchkey.admin.support.AdminTestServers;
 import dev.latchkey.admin.support.FakeTokenService;
 import dev.latchkey.admin.support.TestTokens;
+import dev.latchkey.common.event.Channel;
+import dev.latchkey.common.event.DeliveryState;
 import dev.latchkey.common.event.DeliveryStatus;
 
 /** The console's pages and forms, server side: session cookie, scopes, CSRF, users, delivery outcomes. */
@@ -142,7 +144,8 @@ class ConsolePagesTest {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            DeliveryStatus status = new DeliveryStatus(unique("evt"), "demo-app", name, "sms", "failed", "twilio",
+            DeliveryStatus status = new DeliveryStatus(unique("evt"), "demo-app", name, Channel.SMS,
+                    DeliveryState.FAILED, "twilio",
                     null, reason, 1, 1, Instant.now());
             producer.send(new ProducerRecord<>(DeliveryStatus.TOPIC, status.eventId(),
                     mapper.writeValueAsString(status))).get(20, TimeUnit.SECONDS);

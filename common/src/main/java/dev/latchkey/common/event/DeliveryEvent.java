@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * start ({@link #REQUEST_ID_HEADER}).
  *
  * @param eventId the {@code _id} returned by /passwordless/start; delivery-service sends at most once per id
- * @param channel {@code sms} or {@code email}
+ * @param channel {@code sms} or {@code email}; a record of another word is unreadable
  * @param send {@code code} or {@code link}
  * @param codeEnc the code, encrypted
  * @param linkEnc the magic link, encrypted; present when {@code send} is {@code link}
@@ -29,9 +29,9 @@ public record DeliveryEvent(
         String eventId,
         String clientId,
         String connection,
-        String channel,
+        Channel channel,
         String recipient,
-        String send,
+        Send send,
         String codeEnc,
         String linkEnc,
         String language,

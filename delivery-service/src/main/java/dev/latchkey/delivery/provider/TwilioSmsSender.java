@@ -30,7 +30,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.cache.BoundedCache;
-import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.delivery.config.DeliveryConfig;
 
 /**
@@ -99,8 +99,8 @@ public class TwilioSmsSender implements Provider {
     }
 
     @Override
-    public boolean serves(String channel) {
-        return ConnectionConfig.SMS.equals(channel);
+    public boolean serves(Channel channel) {
+        return channel == Channel.SMS;
     }
 
     @Override

@@ -32,6 +32,7 @@ import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.crypto.PlatformCipher;
 import dev.latchkey.common.event.DeliveryEvent;
+import dev.latchkey.common.event.Send;
 import dev.latchkey.common.testing.ConfigTopicPublisher;
 import dev.latchkey.common.testing.LocalServers;
 import dev.latchkey.delivery.service.Routes;
@@ -132,13 +133,13 @@ public class DeliveryFixtures {
 
     public static ConnectionConfig sms(String name, Map<String, ConnectionConfig.Template> templates,
             ConnectionConfig.SmsSettings settings) {
-        return new ConnectionConfig(name, ConnectionConfig.SMS, 6, 300, 3, false, true, "en", templates, settings,
+        return new ConnectionConfig(name, "sms", 6, 300, 3, false, true, "en", templates, settings,
                 null);
     }
 
     public static ConnectionConfig email(String name, Map<String, ConnectionConfig.Template> templates,
             String from) {
-        return new ConnectionConfig(name, ConnectionConfig.EMAIL, 6, 300, 3, false, true, "en", templates, null,
+        return new ConnectionConfig(name, "email", 6, 300, 3, false, true, "en", templates, null,
                 new ConnectionConfig.EmailSettings(from, null));
     }
 
@@ -147,7 +148,7 @@ public class DeliveryFixtures {
             String language, Duration ttl) {
         String id = unique("evt");
         Instant now = Instant.now();
-        return new DeliveryEvent(id, clientId, connection.name(), connection.strategy(), recipient, "code",
+        return new DeliveryEvent(id, clientId, connection.name(), connection.channel(), recipient, Send.CODE,
                 cipher.encrypt(code, DeliveryEvent.cipherContext(id)), null, language, now, now.plus(ttl));
     }
 
@@ -155,7 +156,7 @@ public class DeliveryFixtures {
             String link, String language, Duration ttl) {
         String id = unique("evt");
         Instant now = Instant.now();
-        return new DeliveryEvent(id, clientId, connection.name(), connection.strategy(), recipient, "link",
+        return new DeliveryEvent(id, clientId, connection.name(), connection.channel(), recipient, Send.LINK,
                 cipher.encrypt(code, DeliveryEvent.cipherContext(id)),
                 cipher.encrypt(link, DeliveryEvent.cipherContext(id)), language, now, now.plus(ttl));
     }

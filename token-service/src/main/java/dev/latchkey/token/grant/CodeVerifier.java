@@ -57,8 +57,7 @@ public class CodeVerifier {
     /** The connection {@code name}, enabled and enabled for the client; 400 otherwise. */
     public ConnectionConfig connection(ClientConfig client, String name) {
         ConnectionConfig connection = connections.connection(name).orElse(null);
-        if (connection == null || (!ConnectionConfig.SMS.equals(connection.strategy())
-                && !ConnectionConfig.EMAIL.equals(connection.strategy()))) {
+        if (connection == null || connection.channel() == null) {
             throw AuthError.invalidRequest("Connection does not exist: " + name);
         }
         if (!connection.isEnabled() || !client.connectionEnabled(connection.name())) {

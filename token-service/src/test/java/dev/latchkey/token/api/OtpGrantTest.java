@@ -299,7 +299,7 @@ class OtpGrantTest {
 
     @Test
     void disabledSignupRefusesUnknownRecipientsLikeAWrongCode() {
-        ConnectionConfig sms = fx.connection(ConnectionConfig.SMS, null, true);
+        ConnectionConfig sms = fx.connection("sms", null, true);
         ClientConfig client = fx.publicClient(sms.name());
         String phone = Fixtures.phoneNumber();
         String code = Fixtures.code();
