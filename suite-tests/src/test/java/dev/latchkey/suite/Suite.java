@@ -75,7 +75,9 @@ public final class Suite {
         for (String s : List.of("otp", "token", "delivery", "admin")) {
             ports.put(s, freePort());
         }
-        originPort = portFree(8080) ? 8080 : freePort();
+        // A port of its own, never 8080: another checkout's suite or run.sh may take 8080 between a check and
+        // nginx's bind, and this suite would then talk to that one's services.
+        originPort = freePort();
         origin = "http://127.0.0.1:" + originPort;
         appOrigin = "http://localhost:" + freePort();
     }
@@ -150,6 +152,8 @@ public final class Suite {
         e.put("LATCHKEY_OTP_EMAIL_TOPIC", "suite." + RUN + ".email");
         e.put("LATCHKEY_OTP_IP_LIMIT", "100000");
         e.put("LATCHKEY_DELIVERY_GROUP", "suite-" + RUN);
+        // Static membership of delivery's consumers, as the Kubernetes manifests set it (the pod's name).
+        e.put("LATCHKEY_INSTANCE_ID", "suite-" + RUN + "-delivery");
         e.put("LATCHKEY_DELIVERY_OUTBOX", "true");
         e.put("LATCHKEY_SMTP_PORT", Integer.toString(smtpGate.port()));
         e.put("LATCHKEY_MANAGEMENT_CLIENT_ID", managementId);
@@ -397,14 +401,6 @@ public final class Suite {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    private static boolean portFree(int port) {
-        try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 
