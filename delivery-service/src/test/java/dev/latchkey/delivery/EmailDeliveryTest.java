@@ -32,6 +32,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import dev.latchkey.common.config.ClientConfig;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.config.ConnectionConfig.Template;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.event.DeliveryEvent;
 import dev.latchkey.common.testing.LocalServers;
 import dev.latchkey.delivery.store.DeliveryLedger;
@@ -233,7 +234,7 @@ class EmailDeliveryTest {
         String to = DeliveryFixtures.email();
         DeliveryEvent e = fx.codeEvent("client-x", c, to, "929292", "en", Duration.ofMinutes(5));
         Instant claimedAt = Instant.now();
-        ledger.claim(new DeliveryLedger.Subject(e.eventId(), "client-x", c.name(), "email"), 1,
+        ledger.claim(new DeliveryLedger.Subject(e.eventId(), "client-x", c.name(), Channel.EMAIL), 1,
                 DeliveryLedger.Claiming.call("smtp", 0), claimedAt, Duration.ofMinutes(10)).await()
                 .atMost(Duration.ofSeconds(5));
         fx.send(servers.topics().email(), e);
@@ -252,7 +253,7 @@ class EmailDeliveryTest {
     void aConnectionsOwnSmtpServerIsUsedInsteadOfTheServicesMailer() {
         // The service's mailer goes through the proxy, shut here; the connection names the sink itself.
         String name = DeliveryFixtures.unique("email");
-        ConnectionConfig c = fx.publish(new ConnectionConfig(name, ConnectionConfig.EMAIL, 6, 300, 3, false, true,
+        ConnectionConfig c = fx.publish(new ConnectionConfig(name, "email", 6, 300, 3, false, true,
                 "en", Map.of(), null, new ConnectionConfig.EmailSettings("own@acme.test",
                         new ConnectionConfig.Smtp("127.0.0.1", LocalServers.smtpPort(), null, null, false))));
         String to = DeliveryFixtures.email();

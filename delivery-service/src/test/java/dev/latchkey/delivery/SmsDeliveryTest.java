@@ -37,6 +37,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import dev.latchkey.common.config.ClientConfig;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.config.ConnectionConfig.Template;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.event.DeliveryEvent;
 import dev.latchkey.delivery.messaging.DeliveryPublisher;
 import dev.latchkey.delivery.store.DeliveryLedger;
@@ -229,7 +230,7 @@ class SmsDeliveryTest {
         String to = DeliveryFixtures.phone();
         DeliveryEvent e = fx.codeEvent("client-x", c, to, "707070", "en", Duration.ofMinutes(5));
         // What a process killed during its Twilio call leaves behind: the claim, and no outcome.
-        ledger.claim(new DeliveryLedger.Subject(e.eventId(), "client-x", c.name(), "sms"), 1,
+        ledger.claim(new DeliveryLedger.Subject(e.eventId(), "client-x", c.name(), Channel.SMS), 1,
                 DeliveryLedger.Claiming.call("twilio", 0), Instant.now(), Duration.ofMinutes(10)).await()
                 .atMost(Duration.ofSeconds(5));
         fx.send(servers.topics().sms(), e);

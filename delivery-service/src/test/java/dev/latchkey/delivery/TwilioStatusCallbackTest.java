@@ -41,6 +41,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.event.DeliveryEvent;
 import dev.latchkey.delivery.store.DeliveryLedger;
 import dev.latchkey.delivery.testing.DeliveryFixtures;
@@ -135,7 +136,7 @@ class TwilioStatusCallbackTest {
         DeliveryEvent e = s.event();
         String token = s.token();
         // The process that claimed the event was killed after Twilio took the message, before it recorded the SID.
-        ledger.claim(new DeliveryLedger.Subject(e.eventId(), "client-cb", e.connection(), "sms"), 1,
+        ledger.claim(new DeliveryLedger.Subject(e.eventId(), "client-cb", e.connection(), Channel.SMS), 1,
                 DeliveryLedger.Claiming.call("twilio", 0), Instant.now(), Duration.ofMinutes(10)).await()
                 .atMost(Duration.ofSeconds(5));
         Map<String, String> params = callback(s, "sent", null);

@@ -85,11 +85,11 @@ public class Fixtures {
     }
 
     public ConnectionConfig sms() {
-        return connection(ConnectionConfig.SMS, null, false);
+        return connection("sms", null, false);
     }
 
     public ConnectionConfig email() {
-        return connection(ConnectionConfig.EMAIL, null, false);
+        return connection("email", null, false);
     }
 
     /** A client; {@code secret} null makes it public. Waits until the config view has it. */

@@ -21,7 +21,9 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import io.smallrye.mutiny.Uni;
 
+import dev.latchkey.admin.service.ClientCommand;
 import dev.latchkey.admin.service.ClientService;
+import dev.latchkey.admin.service.ClientView;
 import dev.latchkey.admin.service.RequestJson;
 
 /** {@code /api/v2/clients}: applications. */
@@ -48,15 +50,15 @@ public class ClientResource {
     @GET
     @Path("/{id}")
     @RolesAllowed(READ_CLIENTS)
-    public Uni<ClientResponse> get(@PathParam("id") String id) {
+    public Uni<ClientView> get(@PathParam("id") String id) {
         return clients.get(id);
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(CREATE_CLIENTS)
-    public Uni<RestResponse<ClientResponse>> create(String body) {
-        ClientRequest request = json.read(json.parse(body), ClientRequest.class);
+    public Uni<RestResponse<ClientView>> create(String body) {
+        ClientCommand request = json.read(json.parse(body), ClientCommand.class);
         return clients.create(request).map(c -> RestResponse.status(RestResponse.Status.CREATED, c));
     }
 
@@ -64,7 +66,7 @@ public class ClientResource {
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(UPDATE_CLIENTS)
-    public Uni<ClientResponse> update(@PathParam("id") String id, String body) {
+    public Uni<ClientView> update(@PathParam("id") String id, String body) {
         return clients.update(id, json.parse(body));
     }
 
@@ -79,7 +81,7 @@ public class ClientResource {
     @POST
     @Path("/{id}/rotate-secret")
     @RolesAllowed(UPDATE_CLIENTS)
-    public Uni<ClientResponse> rotateSecret(@PathParam("id") String id) {
+    public Uni<ClientView> rotateSecret(@PathParam("id") String id) {
         return clients.rotateSecret(id);
     }
 }

@@ -21,9 +21,12 @@ import org.jboss.resteasy.reactive.RestResponse;
 
 import io.smallrye.mutiny.Uni;
 
+import dev.latchkey.admin.service.ConnectionCommand;
 import dev.latchkey.admin.service.ConnectionService;
+import dev.latchkey.admin.service.ConnectionView;
 import dev.latchkey.admin.service.ManagementException;
 import dev.latchkey.admin.service.RequestJson;
+import dev.latchkey.common.event.Channel;
 
 /** {@code /api/v2/connections}: the {@code sms} and {@code email} connections, addressed by name. */
 @Path("/api/v2/connections")
@@ -43,7 +46,7 @@ public class ConnectionResource {
     public Uni<Object> list(@QueryParam("strategy") String strategy, @QueryParam("page") String page,
             @QueryParam("per_page") String perPage, @QueryParam("include_totals") String includeTotals) {
         Paging paging = Paging.of(page, perPage, includeTotals);
-        if (strategy != null && !strategy.equals("sms") && !strategy.equals("email")) {
+        if (strategy != null && Channel.of(strategy).isEmpty()) {
             throw ManagementException.invalidQuery("strategy must be sms or email");
         }
         return connections.list(strategy, paging.page(), paging.perPage()).map(p -> paging.body(p, "connections"));
@@ -52,15 +55,15 @@ public class ConnectionResource {
     @GET
     @Path("/{name}")
     @RolesAllowed(READ_CONNECTIONS)
-    public Uni<ConnectionResponse> get(@PathParam("name") String name) {
+    public Uni<ConnectionView> get(@PathParam("name") String name) {
         return connections.get(name);
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(CREATE_CONNECTIONS)
-    public Uni<RestResponse<ConnectionResponse>> create(String body) {
-        ConnectionRequest request = json.read(json.parse(body), ConnectionRequest.class);
+    public Uni<RestResponse<ConnectionView>> create(String body) {
+        ConnectionCommand request = json.read(json.parse(body), ConnectionCommand.class);
         return connections.create(request).map(c -> RestResponse.status(RestResponse.Status.CREATED, c));
     }
 
@@ -68,7 +71,7 @@ public class ConnectionResource {
     @Path("/{name}")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(UPDATE_CONNECTIONS)
-    public Uni<ConnectionResponse> update(@PathParam("name") String name, String body) {
+    public Uni<ConnectionView> update(@PathParam("name") String name, String body) {
         return connections.update(name, json.parse(body));
     }
 

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.latchkey.admin.service.ManagementException;
+import dev.latchkey.admin.service.Page;
 
 /** Auth0's list parameters: {@code page} (from 0), {@code per_page} (1–100, default 50), {@code include_totals}. */
 public record Paging(int page, int perPage, boolean includeTotals) {

@@ -5,19 +5,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,6 +21,7 @@ import io.quarkus.runtime.StartupEvent;
 import dev.latchkey.admin.config.AdminConfig;
 import dev.latchkey.common.config.ConfigTopicConfig;
 import dev.latchkey.common.event.DeliveryStatus;
+import dev.latchkey.common.kafka.TopicTail;
 
 /**
  * The most recent delivery outcomes per connection, for the console. Follows {@code otp.delivery.status} without a
@@ -44,9 +38,7 @@ public class DeliveryOutcomes {
     private final ObjectMapper mapper;
     private final Map<String, Deque<DeliveryStatus>> byConnection = new ConcurrentHashMap<>();
 
-    private volatile boolean stopping;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
+    private volatile TopicTail tail;
 
     public DeliveryOutcomes(AdminConfig config, ConfigTopicConfig topic, ObjectMapper mapper) {
         this.config = config.deliveries();
@@ -55,16 +47,37 @@ public class DeliveryOutcomes {
     }
 
     void start(@Observes StartupEvent event) {
-        if (config.enabled()) {
-            thread = Thread.ofPlatform().daemon().name("delivery-outcomes").start(this::run);
+        if (!config.enabled()) {
+            return;
         }
+        var settings = new TopicTail.Settings(config.topic(), bootstrap, "admin-delivery-outcomes",
+                Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false"), TopicTail.Start.last(config.keep()),
+                Duration.ofSeconds(1), Duration.ofSeconds(5));
+        tail = TopicTail.follow(settings, new TopicTail.Reader() {
+
+            @Override
+            public void accept(String key, byte[] value, long offset) {
+                if (value == null) {
+                    return;
+                }
+                try {
+                    record(mapper.readValue(value, DeliveryStatus.class));
+                } catch (Exception e) {
+                    LOG.debugf("skipping unreadable delivery status at offset %d", offset);
+                }
+            }
+
+            @Override
+            public void failed(String why) {
+                LOG.debugf("delivery outcomes not followed yet: %s", why);
+            }
+        });
     }
 
     void stop(@Observes ShutdownEvent event) {
-        stopping = true;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
+        TopicTail t = tail;
+        if (t != null) {
+            t.stop(Duration.ofSeconds(5));
         }
     }
 
@@ -90,58 +103,5 @@ public class DeliveryOutcomes {
                 d.removeLast();
             }
         }
-    }
-
-    private void run() {
-        while (!stopping) {
-            try (KafkaConsumer<String, byte[]> c = newConsumer()) {
-                consumer = c;
-                List<TopicPartition> partitions = c.partitionsFor(config.topic(), Duration.ofSeconds(10)).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                if (partitions.isEmpty()) {
-                    throw new IllegalStateException("topic " + config.topic() + " does not exist yet");
-                }
-                c.assign(partitions);
-                Map<TopicPartition, Long> begin = c.beginningOffsets(partitions);
-                c.endOffsets(partitions).forEach((tp, end) -> c.seek(tp,
-                        Math.max(begin.getOrDefault(tp, 0L), end - config.keep())));
-                while (!stopping) {
-                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofSeconds(1))) {
-                        if (r.value() != null) {
-                            try {
-                                record(mapper.readValue(r.value(), DeliveryStatus.class));
-                            } catch (Exception e) {
-                                LOG.debugf("skipping unreadable delivery status at offset %d", r.offset());
-                            }
-                        }
-                    }
-                }
-            } catch (WakeupException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (stopping) {
-                    return;
-                }
-                LOG.debugf("delivery outcomes not followed yet: %s", e.getMessage());
-                try {
-                    Thread.sleep(5000);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
-    private KafkaConsumer<String, byte[]> newConsumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "admin-delivery-outcomes");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "5000");
-        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        return new KafkaConsumer<>(p);
     }
 }

@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.latchkey.admin.api.ClientRequest;
 import dev.latchkey.common.config.ClientConfig;
 
 /**
@@ -45,7 +44,7 @@ final class ClientRules {
     }
 
     /** The authentication method in force: the given one, else the app type's default. */
-    static String authMethod(ClientRequest r) {
+    static String authMethod(ClientCommand r) {
         String appType = appType(r);
         String method = r.tokenEndpointAuthMethod();
         if (method == null) {
@@ -57,7 +56,7 @@ final class ClientRules {
         return method;
     }
 
-    static String appType(ClientRequest r) {
+    static String appType(ClientCommand r) {
         String t = r.appType() == null ? "regular_web" : r.appType();
         if (!APP_TYPES.contains(t)) {
             throw ManagementException.invalidBody("app_type must be one of " + sorted(APP_TYPES));
@@ -70,7 +69,7 @@ final class ClientRules {
      *
      * @param knownConnections names of the connections that exist
      */
-    static ClientConfig toConfig(String clientId, ClientRequest r, Set<String> knownConnections) {
+    static ClientConfig toConfig(String clientId, ClientCommand r, Set<String> knownConnections) {
         String name = r.name() == null ? null : r.name().strip();
         if (name == null || name.isEmpty() || name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
             throw ManagementException.invalidBody("name is required: 1 to 200 characters, no control characters");
@@ -102,8 +101,8 @@ final class ClientRules {
         }
         int idTtl = bounded("id_token_ttl_s", r.idTokenTtlS(), 36000, 60, 2_592_000);
         int accessTtl = bounded("access_token_ttl_s", r.accessTokenTtlS(), 86400, 60, 2_592_000);
-        ClientRequest.RefreshToken rt = r.refreshToken() == null
-                ? new ClientRequest.RefreshToken(null, null, null)
+        ClientCommand.RefreshToken rt = r.refreshToken() == null
+                ? new ClientCommand.RefreshToken(null, null, null)
                 : r.refreshToken();
         var refresh = new ClientConfig.RefreshTokenSettings(rt.rotation() == null || rt.rotation(),
                 bounded("refresh_token.reuse_interval_s", rt.reuseIntervalS(), 0, 0, 3600),

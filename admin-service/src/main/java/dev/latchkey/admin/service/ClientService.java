@@ -16,9 +16,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
-import dev.latchkey.admin.api.ClientRequest;
-import dev.latchkey.admin.api.ClientResponse;
-import dev.latchkey.admin.api.Page;
 import dev.latchkey.admin.messaging.ConfigRelay;
 import dev.latchkey.admin.store.ClientEntity;
 import dev.latchkey.admin.store.ConfigOutbox;
@@ -57,7 +54,7 @@ public class ClientService {
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    public Uni<Page<ClientResponse>> list(int page, int perPage) {
+    public Uni<Page<ClientView>> list(int page, int perPage) {
         return Panache.withSession(() -> ClientEntity
                 .<ClientEntity>find("from ClientEntity order by lower(name), clientId")
                 .page(page, perPage).list()
@@ -65,19 +62,19 @@ public class ClientService {
                         .map(total -> new Page<>(items.stream().map(this::view).toList(), page, perPage, total))));
     }
 
-    public Uni<ClientResponse> get(String clientId) {
+    public Uni<ClientView> get(String clientId) {
         return Panache.withSession(() -> find(clientId)).map(this::view);
     }
 
     /** Creates a client; the answer carries the generated secret of a confidential client, once. */
-    public Uni<ClientResponse> create(ClientRequest request) {
+    public Uni<ClientView> create(ClientCommand request) {
         return create(request, null);
     }
 
     /**
      * @param givenSecret a secret chosen by the operator's environment (bootstrap and seed), or null to generate one
      */
-    public Uni<ClientResponse> create(ClientRequest request, String givenSecret) {
+    public Uni<ClientView> create(ClientCommand request, String givenSecret) {
         String clientId = request.clientId() == null ? newClientId() : request.clientId();
         ClientRules.checkClientId(clientId);
         return write(() -> connectionNames().flatMap(known -> {
@@ -105,11 +102,11 @@ public class ClientService {
     }
 
     /** Merges a JSON merge patch into the client. Unchanged content writes and publishes nothing. */
-    public Uni<ClientResponse> update(String clientId, JsonNode patch) {
+    public Uni<ClientView> update(String clientId, JsonNode patch) {
         return write(() -> find(clientId).flatMap(entity -> {
             ClientConfig current = read(entity.config);
             JsonNode merged = json.merge(mapper.valueToTree(writable(entity, current)), patch);
-            ClientRequest request = json.read(merged, ClientRequest.class);
+            ClientCommand request = json.read(merged, ClientCommand.class);
             if (!clientId.equals(request.clientId())) {
                 throw ManagementException.invalidBody("client_id cannot be changed");
             }
@@ -133,7 +130,7 @@ public class ClientService {
     }
 
     /** Replaces the secret of a confidential client; the answer carries the new secret, once. */
-    public Uni<ClientResponse> rotateSecret(String clientId) {
+    public Uni<ClientView> rotateSecret(String clientId) {
         return write(() -> find(clientId).flatMap(entity -> {
             if (ClientRules.AUTH_NONE.equals(entity.authMethod)) {
                 throw ManagementException.invalidBody(
@@ -156,7 +153,7 @@ public class ClientService {
      * Makes the client match {@code request} and {@code secret} (the bootstrap management client, which the
      * environment owns). True when something changed.
      */
-    public Uni<Boolean> ensure(ClientRequest request, String secret) {
+    public Uni<Boolean> ensure(ClientCommand request, String secret) {
         String clientId = request.clientId();
         return Panache.withSession(() -> ClientEntity.<ClientEntity>findById(clientId)).flatMap(existing -> {
             if (existing == null) {
@@ -177,7 +174,7 @@ public class ClientService {
         return Panache.withSession(() -> ClientEntity.<ClientEntity>findById(clientId)).map(e -> e != null);
     }
 
-    private Uni<ClientResponse> save(ClientEntity entity, ClientConfig next, String method) {
+    private Uni<ClientView> save(ClientEntity entity, ClientConfig next, String method) {
         String nextJson = write(next);
         if (same(nextJson, entity.config) && method.equals(entity.authMethod)) {
             return Uni.createFrom().item(view(entity));
@@ -234,19 +231,19 @@ public class ClientService {
                 c.refreshToken(), c.clientGrants());
     }
 
-    private static ClientRequest writable(ClientEntity e, ClientConfig c) {
+    private static ClientCommand writable(ClientEntity e, ClientConfig c) {
         var rt = c.refreshToken() == null
                 ? null
-                : new ClientRequest.RefreshToken(c.refreshToken().rotation(), c.refreshToken().reuseIntervalS(),
+                : new ClientCommand.RefreshToken(c.refreshToken().rotation(), c.refreshToken().reuseIntervalS(),
                         c.refreshToken().absoluteTtlS());
-        return new ClientRequest(e.clientId, c.name(), c.appType(), e.authMethod, c.callbacks(), c.allowedOrigins(),
+        return new ClientCommand(e.clientId, c.name(), c.appType(), e.authMethod, c.callbacks(), c.allowedOrigins(),
                 c.connections(), c.grantTypes(), c.idTokenTtlS(), c.accessTokenTtlS(), rt, c.clientGrants());
     }
 
-    ClientResponse view(ClientEntity e) {
+    ClientView view(ClientEntity e) {
         ClientConfig c = read(e.config);
-        ClientRequest w = writable(e, c);
-        return new ClientResponse(e.clientId, c.name(), c.appType(), e.authMethod, c.callbacks(),
+        ClientCommand w = writable(e, c);
+        return new ClientView(e.clientId, c.name(), c.appType(), e.authMethod, c.callbacks(),
                 c.allowedOrigins(), c.connections(), c.grantTypes(), c.idTokenTtlS(), c.accessTokenTtlS(),
                 w.refreshToken(), c.clientGrants(), null, e.createdAt, e.updatedAt);
     }

@@ -6,10 +6,10 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.latchkey.admin.api.ConnectionRequest;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.config.ConnectionConfig.SmsSettings;
 import dev.latchkey.common.crypto.PlatformCipher;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.recipient.Recipients;
 
 /**
@@ -43,8 +43,8 @@ final class ConnectionRules {
         }
     }
 
-    static String strategy(ConnectionRequest r) {
-        if (!ConnectionConfig.SMS.equals(r.strategy()) && !ConnectionConfig.EMAIL.equals(r.strategy())) {
+    static String strategy(ConnectionCommand r) {
+        if (Channel.of(r.strategy()).isEmpty()) {
             throw ManagementException.invalidBody("strategy must be one of [email, sms]");
         }
         return r.strategy();
@@ -55,7 +55,7 @@ final class ConnectionRules {
      *
      * @param previous the stored record (on update), whose encrypted secrets are kept when the request leaves them out
      */
-    static ConnectionConfig toConfig(ConnectionRequest r, ConnectionConfig previous, PlatformCipher cipher,
+    static ConnectionConfig toConfig(ConnectionCommand r, ConnectionConfig previous, PlatformCipher cipher,
             TemplateCheck templates) {
         checkName(r.name());
         String strategy = strategy(r);
@@ -69,7 +69,7 @@ final class ConnectionRules {
         Map<String, ConnectionConfig.Template> checked = templates(r, strategy, codeLength, ttl, templates);
         SmsSettings sms = null;
         ConnectionConfig.EmailSettings email = null;
-        if (ConnectionConfig.SMS.equals(strategy)) {
+        if (Channel.of(strategy).orElseThrow() == Channel.SMS) {
             if (r.email() != null) {
                 throw ManagementException.invalidBody("email settings are for email connections");
             }
@@ -87,9 +87,9 @@ final class ConnectionRules {
                 email);
     }
 
-    private static Map<String, ConnectionConfig.Template> templates(ConnectionRequest r, String strategy,
+    private static Map<String, ConnectionConfig.Template> templates(ConnectionCommand r, String strategy,
             int codeLength, int ttl, TemplateCheck engine) {
-        Map<String, ConnectionRequest.Template> given = r.templates() == null || r.templates().isEmpty()
+        Map<String, ConnectionCommand.Template> given = r.templates() == null || r.templates().isEmpty()
                 ? DefaultTemplates.forStrategy(strategy)
                 : r.templates();
         if (!given.containsKey("default")) {
@@ -104,14 +104,14 @@ final class ConnectionRules {
             if (!"default".equals(lang) && !languageTag(lang)) {
                 throw ManagementException.invalidBody("templates: '" + lang + "' is not a language tag");
             }
-            ConnectionRequest.Template t = e.getValue();
+            ConnectionCommand.Template t = e.getValue();
             String at = "templates." + lang;
             if (t == null || t.body() == null || t.body().isBlank()) {
                 throw ManagementException.invalidBody(at + ".body is required");
             }
             var sample = new TemplateCheck.Sample(strategy, "default".equals(lang) ? "en" : lang, null, codeLength,
                     ttl);
-            if (ConnectionConfig.SMS.equals(strategy)) {
+            if (Channel.of(strategy).orElseThrow() == Channel.SMS) {
                 if (t.subject() != null || t.html() != null) {
                     throw ManagementException.invalidBody(at + ": subject and html are for email templates");
                 }
@@ -132,7 +132,7 @@ final class ConnectionRules {
         return out;
     }
 
-    private static SmsSettings sms(String name, ConnectionRequest.Sms s, SmsSettings previous,
+    private static SmsSettings sms(String name, ConnectionCommand.Sms s, SmsSettings previous,
             PlatformCipher cipher) {
         if (s.twilioAccountSid() == null || !ACCOUNT_SID.matcher(s.twilioAccountSid()).matches()) {
             throw ManagementException.invalidBody("sms.twilio_account_sid must be a Twilio Account SID (AC + 32 hex)");
@@ -165,12 +165,12 @@ final class ConnectionRules {
         throw ManagementException.invalidBody("sms.source must be one of [from, messaging_service]");
     }
 
-    private static ConnectionConfig.EmailSettings email(String name, ConnectionRequest.Email e,
+    private static ConnectionConfig.EmailSettings email(String name, ConnectionCommand.Email e,
             ConnectionConfig.EmailSettings previous, PlatformCipher cipher) {
         String from = fromAddress(e.from());
         ConnectionConfig.Smtp smtp = null;
         if (e.smtp() != null) {
-            ConnectionRequest.Smtp s = e.smtp();
+            ConnectionCommand.Smtp s = e.smtp();
             if (s.host() == null || !HOST.matcher(s.host()).matches()) {
                 throw ManagementException.invalidBody("email.smtp.host must be a host name or address");
             }

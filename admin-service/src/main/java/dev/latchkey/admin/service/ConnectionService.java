@@ -16,9 +16,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
-import dev.latchkey.admin.api.ConnectionRequest;
-import dev.latchkey.admin.api.ConnectionResponse;
-import dev.latchkey.admin.api.Page;
 import dev.latchkey.admin.messaging.ConfigRelay;
 import dev.latchkey.admin.store.ClientEntity;
 import dev.latchkey.admin.store.ConfigOutbox;
@@ -56,7 +53,7 @@ public class ConnectionService {
         this.clock = clock;
     }
 
-    public Uni<Page<ConnectionResponse>> list(String strategy, int page, int perPage) {
+    public Uni<Page<ConnectionView>> list(String strategy, int page, int perPage) {
         return Panache.withSession(() -> {
             var query = strategy == null
                     ? ConnectionEntity.<ConnectionEntity>find("from ConnectionEntity order by name")
@@ -67,17 +64,17 @@ public class ConnectionService {
         });
     }
 
-    public Uni<ConnectionResponse> get(String name) {
+    public Uni<ConnectionView> get(String name) {
         return Panache.withSession(() -> find(name)).map(this::view);
     }
 
-    public Uni<ConnectionResponse> create(ConnectionRequest request) {
+    public Uni<ConnectionView> create(ConnectionCommand request) {
         ConnectionRules.checkName(request.name());
         return Offload.call(() -> ConnectionRules.toConfig(request, null, cipher, templates))
                 .flatMap(config -> create(config));
     }
 
-    private Uni<ConnectionResponse> create(ConnectionConfig config) {
+    private Uni<ConnectionView> create(ConnectionConfig config) {
         return write(() -> ConnectionEntity.<ConnectionEntity>findById(config.name()).flatMap(existing -> {
             if (existing != null) {
                 return Uni.createFrom().failure(conflict(config.name()));
@@ -94,11 +91,11 @@ public class ConnectionService {
     }
 
     /** Merges a JSON merge patch into the connection. Unchanged content writes and publishes nothing. */
-    public Uni<ConnectionResponse> update(String name, JsonNode patch) {
+    public Uni<ConnectionView> update(String name, JsonNode patch) {
         return write(() -> find(name).flatMap(entity -> {
             ConnectionConfig current = read(entity.config);
             JsonNode merged = json.merge(mapper.valueToTree(writable(current)), patch);
-            ConnectionRequest request = json.read(merged, ConnectionRequest.class);
+            ConnectionCommand request = json.read(merged, ConnectionCommand.class);
             if (!name.equals(request.name())) {
                 throw ManagementException.invalidBody("name cannot be changed");
             }
@@ -171,41 +168,41 @@ public class ConnectionService {
     }
 
     /** The current writable fields; write-only secrets are left out, so a PATCH without them keeps them. */
-    private static ConnectionRequest writable(ConnectionConfig c) {
-        ConnectionRequest.Sms sms = c.sms() == null
+    private static ConnectionCommand writable(ConnectionConfig c) {
+        ConnectionCommand.Sms sms = c.sms() == null
                 ? null
-                : new ConnectionRequest.Sms(c.sms().twilioAccountSid(), null, c.sms().source(),
+                : new ConnectionCommand.Sms(c.sms().twilioAccountSid(), null, c.sms().source(),
                         c.sms().messagingServiceSid(), c.sms().from());
-        ConnectionRequest.Email email = c.email() == null
+        ConnectionCommand.Email email = c.email() == null
                 ? null
-                : new ConnectionRequest.Email(c.email().from(), c.email().smtp() == null
+                : new ConnectionCommand.Email(c.email().from(), c.email().smtp() == null
                         ? null
-                        : new ConnectionRequest.Smtp(c.email().smtp().host(), c.email().smtp().port(),
+                        : new ConnectionCommand.Smtp(c.email().smtp().host(), c.email().smtp().port(),
                                 c.email().smtp().username(), null, c.email().smtp().tls()));
-        return new ConnectionRequest(c.name(), c.strategy(), c.enabled(), c.codeLength(), c.codeTtlS(),
+        return new ConnectionCommand(c.name(), c.strategy(), c.enabled(), c.codeLength(), c.codeTtlS(),
                 c.maxAttempts(), c.disableSignup(), c.defaultLanguage(), templates(c), sms, email);
     }
 
-    private static Map<String, ConnectionRequest.Template> templates(ConnectionConfig c) {
-        Map<String, ConnectionRequest.Template> out = new TreeMap<>();
-        c.templates().forEach((k, t) -> out.put(k, new ConnectionRequest.Template(t.subject(), t.body(), t.html())));
+    private static Map<String, ConnectionCommand.Template> templates(ConnectionConfig c) {
+        Map<String, ConnectionCommand.Template> out = new TreeMap<>();
+        c.templates().forEach((k, t) -> out.put(k, new ConnectionCommand.Template(t.subject(), t.body(), t.html())));
         return out;
     }
 
-    ConnectionResponse view(ConnectionEntity e) {
+    ConnectionView view(ConnectionEntity e) {
         ConnectionConfig c = read(e.config);
-        ConnectionResponse.Sms sms = c.sms() == null
+        ConnectionView.Sms sms = c.sms() == null
                 ? null
-                : new ConnectionResponse.Sms(c.sms().twilioAccountSid(), c.sms().twilioAuthTokenEnc() != null,
+                : new ConnectionView.Sms(c.sms().twilioAccountSid(), c.sms().twilioAuthTokenEnc() != null,
                         c.sms().source(), c.sms().messagingServiceSid(), c.sms().from());
-        ConnectionResponse.Email email = c.email() == null
+        ConnectionView.Email email = c.email() == null
                 ? null
-                : new ConnectionResponse.Email(c.email().from(), c.email().smtp() == null
+                : new ConnectionView.Email(c.email().from(), c.email().smtp() == null
                         ? null
-                        : new ConnectionResponse.Smtp(c.email().smtp().host(), c.email().smtp().port(),
+                        : new ConnectionView.Smtp(c.email().smtp().host(), c.email().smtp().port(),
                                 c.email().smtp().username(), c.email().smtp().passwordEnc() != null,
                                 c.email().smtp().tls()));
-        return new ConnectionResponse(c.name(), c.strategy(), c.isEnabled(), c.codeLength(), c.codeTtlS(),
+        return new ConnectionView(c.name(), c.strategy(), c.isEnabled(), c.codeLength(), c.codeTtlS(),
                 c.maxAttempts(), c.disableSignup(), c.defaultLanguage(), templates(c), sms, email, e.createdAt,
                 e.updatedAt);
     }

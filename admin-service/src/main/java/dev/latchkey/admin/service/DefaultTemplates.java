@@ -2,7 +2,8 @@ package dev.latchkey.admin.service;
 
 import java.util.Map;
 
-import dev.latchkey.admin.api.ConnectionRequest.Template;
+import dev.latchkey.admin.service.ConnectionCommand.Template;
+import dev.latchkey.common.event.Channel;
 
 /** The templates a connection gets when it is created without any. */
 public final class DefaultTemplates {
@@ -36,7 +37,7 @@ public final class DefaultTemplates {
     }
 
     public static Map<String, Template> forStrategy(String strategy) {
-        return "sms".equals(strategy)
+        return Channel.of(strategy).orElse(null) == Channel.SMS
                 ? Map.of("default", new Template(null, SMS_BODY, null))
                 : Map.of("default", new Template(EMAIL_SUBJECT, EMAIL_TEXT, EMAIL_HTML));
     }

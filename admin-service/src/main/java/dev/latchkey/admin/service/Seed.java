@@ -17,9 +17,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.smallrye.mutiny.Uni;
 
-import dev.latchkey.admin.api.ClientRequest;
-import dev.latchkey.admin.api.ConnectionRequest;
-
 /**
  * Applies a seed file: {@code {"connections": [...], "clients": [...]}} with the bodies the API takes. Creates only
  * what does not exist yet, so applying it again (every start) changes and publishes nothing, and an operator's
@@ -65,16 +62,16 @@ public class Seed {
     }
 
     public Uni<Outcome> apply(JsonNode seed) {
-        List<ConnectionRequest> connectionRequests = new ArrayList<>();
+        List<ConnectionCommand> connectionRequests = new ArrayList<>();
         for (JsonNode c : seed.path("connections")) {
-            connectionRequests.add(json.read(c, ConnectionRequest.class));
+            connectionRequests.add(json.read(c, ConnectionCommand.class));
         }
-        List<ClientRequest> clientRequests = new ArrayList<>();
+        List<ClientCommand> clientRequests = new ArrayList<>();
         List<String> secretEnvs = new ArrayList<>();
         for (JsonNode c : seed.path("clients")) {
             ObjectNode body = ((ObjectNode) c).deepCopy();
             JsonNode env = body.remove("client_secret_env");
-            ClientRequest r = json.read(body, ClientRequest.class);
+            ClientCommand r = json.read(body, ClientCommand.class);
             if (r.clientId() == null) {
                 throw ManagementException.invalidBody("a seeded client needs a client_id");
             }
@@ -84,13 +81,13 @@ public class Seed {
         List<String> createdConnections = new ArrayList<>();
         List<String> createdClients = new ArrayList<>();
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (ConnectionRequest r : connectionRequests) {
+        for (ConnectionCommand r : connectionRequests) {
             chain = chain.chain(() -> connections.exists(r.name()).chain(exists -> exists
                     ? Uni.createFrom().voidItem()
                     : connections.create(r).invoke(v -> createdConnections.add(r.name())).replaceWithVoid()));
         }
         for (int i = 0; i < clientRequests.size(); i++) {
-            ClientRequest r = clientRequests.get(i);
+            ClientCommand r = clientRequests.get(i);
             String secret = secretEnvs.get(i) == null ? null : environment.apply(secretEnvs.get(i));
             chain = chain.chain(() -> clients.exists(r.clientId()).chain(exists -> exists
                     ? Uni.createFrom().voidItem()

@@ -16,7 +16,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 
-import dev.latchkey.admin.api.ClientRequest;
 import dev.latchkey.admin.config.AdminConfig;
 import dev.latchkey.common.auth.AuthConfig;
 
@@ -106,7 +105,7 @@ public class StartupConfiguration {
                     "LATCHKEY_MANAGEMENT_CLIENT_SECRET must be set, at least 32 characters (openssl rand -base64 32)"));
         }
         String audience = auth.managementApiAudience();
-        ClientRequest request = new ClientRequest(id.get(), "Management API (bootstrap)", "non_interactive",
+        ClientCommand request = new ClientCommand(id.get(), "Management API (bootstrap)", "non_interactive",
                 "client_secret_post", null, null, null, List.of("client_credentials"), null, null, null,
                 Map.of(audience, ALL_SCOPES));
         return clients.ensure(request, secret).invoke(changed -> LOG.infof(

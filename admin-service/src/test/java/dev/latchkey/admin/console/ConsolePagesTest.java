@@ -38,6 +38,8 @@ import io.restassured.specification.RequestSpecification;
 import dev.latchkey.admin.support.AdminTestServers;
 import dev.latchkey.admin.support.FakeTokenService;
 import dev.latchkey.admin.support.TestTokens;
+import dev.latchkey.common.event.Channel;
+import dev.latchkey.common.event.DeliveryState;
 import dev.latchkey.common.event.DeliveryStatus;
 
 /** The console's pages and forms, server side: session cookie, scopes, CSRF, users, delivery outcomes. */
@@ -142,7 +144,8 @@ class ConsolePagesTest {
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            DeliveryStatus status = new DeliveryStatus(unique("evt"), "demo-app", name, "sms", "failed", "twilio",
+            DeliveryStatus status = new DeliveryStatus(unique("evt"), "demo-app", name, Channel.SMS,
+                    DeliveryState.FAILED, "twilio",
                     null, reason, 1, 1, Instant.now());
             producer.send(new ProducerRecord<>(DeliveryStatus.TOPIC, status.eventId(),
                     mapper.writeValueAsString(status))).get(20, TimeUnit.SECONDS);
@@ -153,5 +156,20 @@ class ConsolePagesTest {
         session(token).get("/console/connections/" + name).then()
                 .body(not(containsString("id=\"save\"")))
                 .body(containsString("cannot change connections"));
+    }
+
+    @Test
+    void previewRendersWhatIsTypedAndCountsSmsSegmentsWithTheConnectionScope() {
+        String body = "{\"strategy\":\"sms\",\"language\":\"default\",\"body\":\"Code {{ code }} for "
+                + "{{ application.name }}\",\"code_length\":8}";
+        session(TestTokens.withScopes("read:connections")).contentType(ContentType.JSON).body(body)
+                .post("/console/preview").then().statusCode(200).contentType(ContentType.JSON)
+                .body("body", org.hamcrest.Matchers.matchesPattern("Code \\d{8} for .+"))
+                .body("segments", equalTo(1)).body("error", org.hamcrest.Matchers.nullValue());
+        session(TestTokens.withScopes("read:connections")).contentType(ContentType.JSON)
+                .body("{\"strategy\":\"sms\",\"body\":\"{{ nope }}\"}").post("/console/preview").then()
+                .statusCode(200).body("error", containsString("body: "));
+        session(TestTokens.withScopes("read:clients")).contentType(ContentType.JSON).body(body)
+                .post("/console/preview").then().statusCode(403);
     }
 }

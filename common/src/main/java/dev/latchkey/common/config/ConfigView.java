@@ -3,24 +3,13 @@ package dev.latchkey.common.config;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiConsumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,6 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
+
+import dev.latchkey.common.kafka.TopicTail;
 
 /**
  * The live, in-memory copy of {@code latchkey.config}: every instance reads the whole compacted topic from the
@@ -44,15 +35,8 @@ public class ConfigView {
     private final ObjectMapper mapper;
     private final Map<String, ClientConfig> clients = new ConcurrentHashMap<>();
     private final Map<String, ConnectionConfig> connections = new ConcurrentHashMap<>();
-    private final List<BiConsumer<String, Object>> listeners = new CopyOnWriteArrayList<>();
-
-    private volatile boolean caughtUp;
-    private volatile String lastError;
-    private volatile KafkaConsumer<String, byte[]> consumer;
-    private volatile boolean stopping;
-    private Thread thread;
-
     private final Map<String, Object> kafka;
+    private volatile TopicTail tail;
 
     /** @param kafka every {@code kafka.*} / {@code KAFKA_*} setting (security protocol, SASL, TLS...) */
     public ConfigView(ConfigTopicConfig config, ObjectMapper mapper,
@@ -60,28 +44,38 @@ public class ConfigView {
         this.config = config;
         this.mapper = mapper;
         this.kafka = kafka;
-        this.lastError = "waiting for Kafka at " + config.bootstrapServers();
     }
 
     void start(@Observes StartupEvent event) {
         if (!config.enabled()) {
             return;
         }
-        thread = Thread.ofPlatform().daemon().name("config-view").start(this::run);
+        var settings = new TopicTail.Settings(config.name(), config.bootstrapServers(), "config-view", kafka,
+                TopicTail.Start.BEGINNING, config.pollTimeout(), Duration.ofSeconds(1));
+        tail = TopicTail.follow(settings, new TopicTail.Reader() {
+
+            @Override
+            public void accept(String key, byte[] value, long offset) {
+                apply(key, value);
+            }
+
+            @Override
+            public void caughtUp() {
+                LOG.infof("config view caught up with %s: %d clients, %d connections", config.name(),
+                        clients.size(), connections.size());
+            }
+
+            @Override
+            public void failed(String why) {
+                LOG.warnf("config topic %s at %s: %s; retrying", config.name(), config.bootstrapServers(), why);
+            }
+        });
     }
 
     void stop(@Observes ShutdownEvent event) {
-        stopping = true;
-        KafkaConsumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        if (thread != null) {
-            try {
-                thread.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        TopicTail t = tail;
+        if (t != null) {
+            t.stop(Duration.ofSeconds(5));
         }
     }
 
@@ -99,12 +93,14 @@ public class ConfigView {
     }
 
     public boolean caughtUp() {
-        return caughtUp;
+        TopicTail t = tail;
+        return t != null && t.caughtUp();
     }
 
     /** Why the view is not caught up yet (for the readiness check). */
     public String lastError() {
-        return lastError;
+        TopicTail t = tail;
+        return t == null ? "waiting for Kafka at " + config.bootstrapServers() : t.lastError();
     }
 
     public String topic() {
@@ -115,73 +111,17 @@ public class ConfigView {
         return config.bootstrapServers();
     }
 
-    /**
-     * Called with (key, new value or null) after each applied record, on the view's own thread; keep it quick.
-     */
-    public void addListener(BiConsumer<String, Object> listener) {
-        listeners.add(listener);
-    }
-
-    private void run() {
-        while (!stopping) {
-            try (KafkaConsumer<String, byte[]> c = newConsumer()) {
-                consumer = c;
-                follow(c);
-            } catch (WakeupException e) {
-                return;
-            } catch (RuntimeException e) {
-                if (stopping) {
-                    return;
-                }
-                lastError = describe(e);
-                LOG.warnf("config topic %s at %s: %s; retrying", config.name(), config.bootstrapServers(), lastError);
-                sleep(Duration.ofSeconds(1));
-            }
-        }
-    }
-
-    private void follow(KafkaConsumer<String, byte[]> c) {
-        List<TopicPartition> partitions = c.partitionsFor(config.name(), Duration.ofSeconds(10)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        if (partitions.isEmpty()) {
-            throw new IllegalStateException("topic " + config.name() + " does not exist");
-        }
-        c.assign(partitions);
-        c.seekToBeginning(partitions);
-        Map<TopicPartition, Long> end = c.endOffsets(partitions, Duration.ofSeconds(10));
-        lastError = "replaying " + config.name();
-        while (!stopping) {
-            for (ConsumerRecord<String, byte[]> r : c.poll(config.pollTimeout())) {
-                apply(r.key(), r.value());
-            }
-            if (!caughtUp && end.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
-                caughtUp = true;
-                lastError = null;
-                LOG.infof("config view caught up with %s: %d clients, %d connections", config.name(), clients.size(),
-                        connections.size());
-            }
-        }
-    }
-
     void apply(String key, byte[] value) {
         if (key == null) {
             return;
         }
         try {
-            Object applied;
             if (key.startsWith(ClientConfig.KEY_PREFIX)) {
                 String id = key.substring(ClientConfig.KEY_PREFIX.length());
-                applied = value == null ? null : mapper.readValue(value, ClientConfig.class);
-                put(clients, id, (ClientConfig) applied);
+                put(clients, id, value == null ? null : mapper.readValue(value, ClientConfig.class));
             } else if (key.startsWith(ConnectionConfig.KEY_PREFIX)) {
                 String name = key.substring(ConnectionConfig.KEY_PREFIX.length());
-                applied = value == null ? null : mapper.readValue(value, ConnectionConfig.class);
-                put(connections, name, (ConnectionConfig) applied);
-            } else {
-                return;
-            }
-            for (BiConsumer<String, Object> l : listeners) {
-                l.accept(key, applied);
+                put(connections, name, value == null ? null : mapper.readValue(value, ConnectionConfig.class));
             }
         } catch (Exception e) {
             // One bad record must not stop the view; the previous value stays in force.
@@ -194,33 +134,6 @@ public class ConfigView {
             map.remove(id);
         } else {
             map.put(id, value);
-        }
-    }
-
-    private KafkaConsumer<String, byte[]> newConsumer() {
-        Properties p = new Properties();
-        p.putAll(kafka);
-        p.remove(ConsumerConfig.GROUP_ID_CONFIG); // every instance reads the whole topic: no group
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "config-view");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "2000");
-        return new KafkaConsumer<>(p);
-    }
-
-    private static String describe(Throwable e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

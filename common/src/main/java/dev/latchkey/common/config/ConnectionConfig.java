@@ -3,9 +3,12 @@ package dev.latchkey.common.config;
 import java.util.Map;
 import java.util.Objects;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import dev.latchkey.common.event.Channel;
 
 /**
  * A passwordless connection ({@code sms} or {@code email}), as published on {@code latchkey.config} under the key
@@ -28,11 +31,14 @@ public record ConnectionConfig(
         EmailSettings email) {
 
     public static final String KEY_PREFIX = "connection:";
-    public static final String SMS = "sms";
-    public static final String EMAIL = "email";
-
     public ConnectionConfig {
         templates = templates == null ? Map.of() : Map.copyOf(templates);
+    }
+
+    /** The channel its {@code strategy} names; {@code null} for a word that names none (the connection is unusable). */
+    @JsonIgnore
+    public Channel channel() {
+        return Channel.of(strategy).orElse(null);
     }
 
     public int codeLengthOrDefault() {

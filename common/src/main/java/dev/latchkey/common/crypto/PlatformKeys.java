@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Locale;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -56,7 +57,7 @@ public class PlatformKeys {
                                 + "(openssl rand -base64 32)");
             }
             LOG.warn("LATCHKEY_SECRET_KEY is not set: using a random platform key for this " + mode.name()
-                    .toLowerCase() + " process only");
+                    .toLowerCase(Locale.ROOT) + " process only");
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
             return random;

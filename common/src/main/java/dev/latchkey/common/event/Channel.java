@@ -1,6 +1,5 @@
 package dev.latchkey.common.event;
 
-import java.util.Locale;
 import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -34,6 +33,6 @@ public enum Channel {
 
     @Override
     public String toString() {
-        return wire.toLowerCase(Locale.ROOT);
+        return wire;
     }
 }

@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * start ({@link #REQUEST_ID_HEADER}).
  *
  * @param eventId the {@code _id} returned by /passwordless/start; delivery-service sends at most once per id
- * @param channel {@code sms} or {@code email}
+ * @param channel {@code sms} or {@code email}; a record of another word is unreadable
  * @param send {@code code} or {@code link}
  * @param codeEnc the code, encrypted
  * @param linkEnc the magic link, encrypted; present when {@code send} is {@code link}
@@ -29,9 +29,9 @@ public record DeliveryEvent(
         String eventId,
         String clientId,
         String connection,
-        String channel,
+        Channel channel,
         String recipient,
-        String send,
+        Send send,
         String codeEnc,
         String linkEnc,
         String language,
@@ -42,10 +42,6 @@ public record DeliveryEvent(
     /** Record header with the HTTP request id of the start that issued the code. */
     public static final String REQUEST_ID_HEADER = "latchkey-request-id";
     public static final String TOPIC_EMAIL = "otp.delivery.email";
-
-    public static String topicFor(String channel) {
-        return "sms".equals(channel) ? TOPIC_SMS : TOPIC_EMAIL;
-    }
 
     /** The AES-GCM associated data for this event's secrets: they open only as part of this event. */
     public static String cipherContext(String eventId) {

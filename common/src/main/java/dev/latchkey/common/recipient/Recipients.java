@@ -9,6 +9,8 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 
+import dev.latchkey.common.event.Channel;
+
 /**
  * Normalises recipients the same way in every service, so the OTP keys otp-service writes are the ones
  * token-service reads. Phones: libphonenumber, E.164 only (a leading +). Emails: trimmed and lower-cased whole (the
@@ -60,6 +62,6 @@ public final class Recipients {
 
     /** Normalises for a connection strategy ({@code sms} or {@code email}). */
     public static Optional<String> normalise(String strategy, String raw) {
-        return "sms".equals(strategy) ? phone(raw) : "email".equals(strategy) ? email(raw) : Optional.empty();
+        return Channel.of(strategy).flatMap(c -> c == Channel.SMS ? phone(raw) : email(raw));
     }
 }

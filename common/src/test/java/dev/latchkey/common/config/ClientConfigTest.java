@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class ClientConfigTest {
         String hex = ClientSecrets.sha256("correct horse");
         assertEquals(64, hex.length());
         assertTrue(ClientSecrets.matches("correct horse", hex));
-        assertTrue(ClientSecrets.matches("correct horse", hex.toUpperCase()));
+        assertTrue(ClientSecrets.matches("correct horse", hex.toUpperCase(Locale.ROOT)));
         assertFalse(ClientSecrets.matches("correct horsf", hex));
         assertFalse(ClientSecrets.matches(null, hex));
         assertFalse(ClientSecrets.matches("correct horse", null));

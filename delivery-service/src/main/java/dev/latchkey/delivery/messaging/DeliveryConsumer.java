@@ -25,7 +25,7 @@ import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.core.Vertx;
 
 import dev.latchkey.common.config.ConfigView;
-import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.event.DeliveryEvent;
 import dev.latchkey.common.observability.RequestIds;
 import dev.latchkey.delivery.config.DeliveryConfig;
@@ -78,47 +78,47 @@ public class DeliveryConsumer {
         // Retries have their own permits: records waiting for their time never hold up fresh events.
         this.smsRetryInFlight = new InFlightLimiter(config.retry().maxInFlight());
         this.emailRetryInFlight = new InFlightLimiter(config.retry().maxInFlight());
-        gauge(ConnectionConfig.SMS, "main", smsInFlight);
-        gauge(ConnectionConfig.SMS, "retry", smsRetryInFlight);
-        gauge(ConnectionConfig.EMAIL, "main", emailInFlight);
-        gauge(ConnectionConfig.EMAIL, "retry", emailRetryInFlight);
+        gauge(Channel.SMS, "main", smsInFlight);
+        gauge(Channel.SMS, "retry", smsRetryInFlight);
+        gauge(Channel.EMAIL, "main", emailInFlight);
+        gauge(Channel.EMAIL, "retry", emailRetryInFlight);
     }
 
-    private void gauge(String channel, String topic, InFlightLimiter limiter) {
+    private void gauge(Channel channel, String topic, InFlightLimiter limiter) {
         Gauge.builder("latchkey.delivery.in_flight", limiter, InFlightLimiter::inUse)
-                .description("Records admitted and not yet settled").tag("channel", channel).tag("topic", topic)
+                .description("Records admitted and not yet settled").tag("channel", channel.wire()).tag("topic", topic)
                 .register(metrics);
     }
 
     @Incoming("sms")
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public Uni<Void> sms(Message<byte[]> record) {
-        return admit(ConnectionConfig.SMS, smsInFlight, record);
+        return admit(Channel.SMS, smsInFlight, record);
     }
 
     @Incoming("sms-retry")
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public Uni<Void> smsRetry(Message<byte[]> record) {
-        return admit(ConnectionConfig.SMS, smsRetryInFlight, record);
+        return admit(Channel.SMS, smsRetryInFlight, record);
     }
 
     @Incoming("email")
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public Uni<Void> email(Message<byte[]> record) {
-        return admit(ConnectionConfig.EMAIL, emailInFlight, record);
+        return admit(Channel.EMAIL, emailInFlight, record);
     }
 
     @Incoming("email-retry")
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public Uni<Void> emailRetry(Message<byte[]> record) {
-        return admit(ConnectionConfig.EMAIL, emailRetryInFlight, record);
+        return admit(Channel.EMAIL, emailRetryInFlight, record);
     }
 
     /**
      * Completes once the record holds a permit; the work goes on after that, on the record's own (duplicated) Vert.x
      * context even when the permit was freed by another record, so that its MDC and trace stay its own.
      */
-    private Uni<Void> admit(String channel, InFlightLimiter inFlight, Message<byte[]> record) {
+    private Uni<Void> admit(Channel channel, InFlightLimiter inFlight, Message<byte[]> record) {
         io.vertx.core.Context own = Vertx.currentContext();
         return inFlight.acquire().invoke(() -> {
             Runnable work = () -> Uni.createFrom().deferred(() -> handle(channel, record))
@@ -133,7 +133,7 @@ public class DeliveryConsumer {
         });
     }
 
-    private Uni<Void> handle(String channel, Message<byte[]> record) {
+    private Uni<Void> handle(Channel channel, Message<byte[]> record) {
         SourceRecord source = source(record);
         int attempt = Math.max(1, intHeader(source.headers(), DeliveryPublisher.ATTEMPT, 1));
         // Logged under the request id of the start that issued the code, else the event id, else the record's place

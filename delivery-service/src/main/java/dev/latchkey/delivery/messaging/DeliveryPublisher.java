@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
@@ -25,7 +24,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
-import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.event.DeliveryEvent;
 import dev.latchkey.common.event.DeliveryStatus;
 import dev.latchkey.delivery.config.DeliveryConfig;
@@ -71,9 +70,9 @@ public class DeliveryPublisher {
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public DeliveryPublisher(
-            @Channel("delivery-status") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192) MutinyEmitter<DeliveryStatus> status,
-            @Channel("delivery-retry") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) MutinyEmitter<byte[]> retry,
-            @Channel("delivery-dlq") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) MutinyEmitter<byte[]> deadLetter,
+            @org.eclipse.microprofile.reactive.messaging.Channel("delivery-status") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 8192) MutinyEmitter<DeliveryStatus> status,
+            @org.eclipse.microprofile.reactive.messaging.Channel("delivery-retry") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) MutinyEmitter<byte[]> retry,
+            @org.eclipse.microprofile.reactive.messaging.Channel("delivery-dlq") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 4096) MutinyEmitter<byte[]> deadLetter,
             DeliveryConfig config, Clock clock, MeterRegistry metrics) {
         this.status = status;
         this.retry = retry;
@@ -89,7 +88,7 @@ public class DeliveryPublisher {
      */
     public Uni<Void> publish(Report report, SourceRecord source, Context trace) {
         DeliveryOutcome outcome = report.outcome();
-        String channel = report.subject().channel();
+        Channel channel = report.subject().channel();
         count(channel, outcome);
         return switch (outcome) {
             case Sent s -> {
@@ -118,39 +117,40 @@ public class DeliveryPublisher {
     }
 
     private DeliveryStatus status(Report r, String providerId, String reason, Integer segments, int attempt) {
-        return DeliveryStatus.of(r.subject().eventId(), r.subject().clientId(), r.subject().connection(),
+        return new DeliveryStatus(r.subject().eventId(), r.subject().clientId(), r.subject().connection(),
                 r.subject().channel(), r.outcome().state(), r.outcome().provider(), providerId, reason, segments,
                 attempt, clock.instant());
     }
 
-    private String retryTopic(String channel) {
-        return ConnectionConfig.SMS.equals(channel) ? config.topics().smsRetry() : config.topics().emailRetry();
+    private String retryTopic(Channel channel) {
+        return channel == Channel.SMS ? config.topics().smsRetry() : config.topics().emailRetry();
     }
 
-    private void count(String channel, DeliveryOutcome outcome) {
+    private void count(Channel channel, DeliveryOutcome outcome) {
         String state = outcome.state().wire();
         String p = outcome.provider() == null ? "none" : outcome.provider();
-        counters.computeIfAbsent(channel + '/' + state + '/' + p, k -> Counter.builder("latchkey.delivery.outcomes")
+        counters.computeIfAbsent(channel.wire() + '/' + state + '/' + p, k -> Counter
+                .builder("latchkey.delivery.outcomes")
                 .description("Delivery outcomes by channel, provider and state (sent, failed, expired, duplicate, "
                         + "retrying, and the receipts' delivered, ...)")
-                .tag("channel", channel).tag("status", state).tag("provider", p)
+                .tag("channel", channel.wire()).tag("status", state).tag("provider", p)
                 .register(metrics)).increment();
     }
 
     /** Failovers per channel, from and to provider, and the kind of failure that caused it. */
-    private void failedOver(String channel, FailedOver f) {
+    private void failedOver(Channel channel, FailedOver f) {
         String kind = f.reason().contains("did not answer within") ? "timeout" : "failure";
         counters.computeIfAbsent("failover/" + channel + '/' + f.fromProvider() + '/' + f.toProvider() + '/' + kind,
                 k -> Counter.builder("latchkey.delivery.failovers")
                         .description("Route steps that gave up an event to the next step, by reason")
-                        .tag("channel", channel).tag("from", f.fromProvider()).tag("to", f.toProvider())
+                        .tag("channel", channel.wire()).tag("from", f.fromProvider()).tag("to", f.toProvider())
                         .tag("reason", kind).register(metrics))
                 .increment();
     }
 
-    private void latency(String channel, Instant issuedAt) {
+    private void latency(Channel channel, Instant issuedAt) {
         if (issuedAt != null) {
-            timers.computeIfAbsent(channel, c -> Timer.builder("latchkey.delivery.latency")
+            timers.computeIfAbsent(channel.wire(), c -> Timer.builder("latchkey.delivery.latency")
                     .description("From the event's issued_at to the provider's acceptance")
                     .tag("channel", c)
                     .publishPercentiles(0.5, 0.99)
@@ -182,10 +182,10 @@ public class DeliveryPublisher {
      * @param kind the {@code reason} tag of {@code latchkey.delivery.dead_lettered}: {@code failed} (permanent or out
      *        of retries) or {@code unreadable}
      */
-    public Uni<Void> deadLetter(SourceRecord source, String channel, String eventId, int attempt, String reason,
+    public Uni<Void> deadLetter(SourceRecord source, Channel channel, String eventId, int attempt, String reason,
             String kind) {
         counters.computeIfAbsent("dlq/" + channel + '/' + kind, k -> Counter.builder("latchkey.delivery.dead_lettered")
-                .description("Delivery records put on the dead-letter topic").tag("channel", channel)
+                .description("Delivery records put on the dead-letter topic").tag("channel", channel.wire())
                 .tag("reason", kind).register(metrics)).increment();
         Headers headers = copy(source.headers());
         put(headers, DEAD_LETTER_REASON, reason);

@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.Uni;
 
-import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.delivery.config.DeliveryConfig;
 import dev.latchkey.delivery.store.OutboxStore;
 import dev.latchkey.delivery.store.OutboxStore.OutboxMessage;
@@ -43,8 +43,8 @@ public class OutboxSmsSender implements Provider {
     }
 
     @Override
-    public boolean serves(String channel) {
-        return ConnectionConfig.SMS.equals(channel);
+    public boolean serves(Channel channel) {
+        return channel == Channel.SMS;
     }
 
     @Override

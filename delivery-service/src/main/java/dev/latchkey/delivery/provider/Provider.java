@@ -2,6 +2,8 @@ package dev.latchkey.delivery.provider;
 
 import io.smallrye.mutiny.Uni;
 
+import dev.latchkey.common.event.Channel;
+
 /**
  * An outside system that takes messages: one class per provider (a CDI bean), found by {@link #name()} when a route
  * step names it. The dispatch around it (claim, rate limit, retries, outcome) is the same for all of them.
@@ -12,7 +14,7 @@ public interface Provider {
     String name();
 
     /** Whether this provider sends on {@code channel} ({@code sms} or {@code email}). */
-    boolean serves(String channel);
+    boolean serves(Channel channel);
 
     /** Why {@code step} cannot send at all (a missing setting), or {@code null}. Checked before any claim. */
     String problem(Step step);

@@ -1,26 +1,31 @@
 package dev.latchkey.delivery.provider;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Clock;
+import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.latchkey.common.cache.BoundedCache;
 import dev.latchkey.common.crypto.PlatformCipher;
 
 /**
  * Opens a route step's sealed secrets with the platform key, each sealed value once: every message of a connection
- * uses the same credentials. A secret that does not open is a permanent failure of the step.
+ * uses the same credentials. A secret that does not open is a permanent failure of the step. Opened secrets are kept
+ * for {@link #KEPT_FOR} at most, and for the {@link #LIMIT} busiest sealed values: a plaintext does not stay in
+ * memory for the life of the process, and a rotated secret's old plaintext goes.
  */
 @ApplicationScoped
 public class ProviderSecrets {
 
-    private static final int LIMIT = 1000;
+    static final int LIMIT = 1000;
+    static final Duration KEPT_FOR = Duration.ofMinutes(10);
 
     private final PlatformCipher cipher;
-    private final Map<String, String> opened = new ConcurrentHashMap<>();
+    private final BoundedCache<String, String> opened;
 
-    public ProviderSecrets(PlatformCipher cipher) {
+    public ProviderSecrets(PlatformCipher cipher, Clock clock) {
         this.cipher = cipher;
+        this.opened = BoundedCache.expiring(LIMIT, KEPT_FOR, clock);
     }
 
     /**
@@ -33,20 +38,13 @@ public class ProviderSecrets {
         if (sealed == null || sealed.value() == null || sealed.value().isBlank()) {
             return null;
         }
-        String cacheKey = sealed.context() + '\n' + sealed.value();
-        String secret = opened.get(cacheKey);
-        if (secret == null) {
+        return opened.get(sealed.context() + '\n' + sealed.value(), k -> {
             try {
-                secret = cipher.decrypt(sealed.value(), sealed.context());
+                return cipher.decrypt(sealed.value(), sealed.context());
             } catch (PlatformCipher.DecryptionException e) {
                 throw new ProviderException(what + " of connection " + step.connection()
                         + " does not open with the platform key", false);
             }
-            if (opened.size() > LIMIT) {
-                opened.clear();
-            }
-            opened.put(cacheKey, secret);
-        }
-        return secret;
+        });
     }
 }

@@ -18,7 +18,7 @@ import io.vertx.ext.mail.StartTLSOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.mail.MailClient;
 
-import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.recipient.Recipients;
 
 /**
@@ -63,8 +63,8 @@ public class SmtpEmailSender implements Provider {
     }
 
     @Override
-    public boolean serves(String channel) {
-        return ConnectionConfig.EMAIL.equals(channel);
+    public boolean serves(Channel channel) {
+        return channel == Channel.EMAIL;
     }
 
     @Override

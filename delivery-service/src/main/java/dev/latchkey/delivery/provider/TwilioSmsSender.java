@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -30,7 +29,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
-import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.cache.BoundedCache;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.delivery.config.DeliveryConfig;
 
 /**
@@ -77,7 +77,8 @@ public class TwilioSmsSender implements Provider {
     private final ExecutorService calls;
     private final int maxCalls;
     private final Semaphore openCalls;
-    private final Map<String, TwilioRestClient> clients = new ConcurrentHashMap<>();
+    /** One client per account and token; rotated credentials leave old ones behind, the least used go first. */
+    private final BoundedCache<String, TwilioRestClient> clients = BoundedCache.of(1000);
 
     public TwilioSmsSender(DeliveryConfig config, ProviderSecrets secrets, Clock clock, MeterRegistry metrics) {
         this.config = config.twilio();
@@ -98,8 +99,8 @@ public class TwilioSmsSender implements Provider {
     }
 
     @Override
-    public boolean serves(String channel) {
-        return ConnectionConfig.SMS.equals(channel);
+    public boolean serves(Channel channel) {
+        return channel == Channel.SMS;
     }
 
     @Override
@@ -189,12 +190,8 @@ public class TwilioSmsSender implements Provider {
     }
 
     private String create(Step step, String authToken, Outgoing sms, int validitySeconds) {
-        if (clients.size() > 1000) {
-            // Rotated credentials leave old clients behind; start over rather than grow.
-            clients.clear();
-        }
         String account = step.setting(ACCOUNT_SID);
-        TwilioRestClient client = clients.computeIfAbsent(account + '\n' + authToken,
+        TwilioRestClient client = clients.get(account + '\n' + authToken,
                 k -> new TwilioRestClient.Builder(account, authToken).httpClient(http).build());
         PhoneNumber to = new PhoneNumber(sms.recipient());
         String service = step.setting(MESSAGING_SERVICE_SID);

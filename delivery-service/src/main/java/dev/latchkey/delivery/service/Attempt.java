@@ -2,6 +2,7 @@ package dev.latchkey.delivery.service;
 
 import io.opentelemetry.context.Context;
 
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.event.DeliveryEvent;
 import dev.latchkey.delivery.store.DeliveryLedger.Subject;
 
@@ -12,7 +13,7 @@ import dev.latchkey.delivery.store.DeliveryLedger.Subject;
  * @param number 1 for the first attempt
  * @param trace the trace this attempt belongs to (the consumed record's); the provider call is a span of it
  */
-public record Attempt(DeliveryEvent event, String channel, int number, Context trace) {
+public record Attempt(DeliveryEvent event, Channel channel, int number, Context trace) {
 
     public Subject subject() {
         return new Subject(event.eventId(), event.clientId(), event.connection(), channel);

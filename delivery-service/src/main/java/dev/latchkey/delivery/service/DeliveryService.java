@@ -16,6 +16,7 @@ import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.crypto.PlatformCipher;
 import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.event.DeliveryEvent;
+import dev.latchkey.common.event.Send;
 import dev.latchkey.common.message.TemplateException;
 import dev.latchkey.common.message.TemplateVariables;
 import dev.latchkey.delivery.config.DeliveryConfig;
@@ -102,7 +103,7 @@ public class DeliveryService {
             return records.fail(a, "unknown connection " + a.event().connection(), null, null);
         }
         ConnectionConfig connection = found.get();
-        if (!a.channel().equals(connection.strategy())) {
+        if (a.channel() != connection.channel()) {
             return records.fail(a, "connection " + connection.name() + " is not an " + a.channel()
                     + " connection", null, null);
         }
@@ -147,7 +148,7 @@ public class DeliveryService {
         }
         if (route.isEmpty()) {
             return records.fail(a, problem, problemProvider,
-                    ConnectionConfig.SMS.equals(a.channel()) ? message.segments() : null);
+                    a.channel() == Channel.SMS ? message.segments() : null);
         }
         return dispatcher.dispatch(a, List.copyOf(route), message);
     }
@@ -156,7 +157,7 @@ public class DeliveryService {
     private Uni<Outgoing> render(Attempt a, ConnectionConfig connection) {
         DeliveryEvent event = a.event();
         String context = DeliveryEvent.cipherContext(event.eventId());
-        boolean link = "link".equals(event.send());
+        boolean link = event.send() == Send.LINK;
         String code = event.codeEnc() == null ? null : cipher.decrypt(event.codeEnc(), context);
         String magicLink = event.linkEnc() == null ? null : cipher.decrypt(event.linkEnc(), context);
         if (link ? magicLink == null : code == null) {
@@ -168,13 +169,13 @@ public class DeliveryService {
                 : event.language();
         int ttlMinutes = TemplateVariables.ttlMinutes(connection.codeTtlSeconds());
         return renderer.renderOffTheEventLoop(connection, link, new TemplateVariables(code, magicLink,
-                event.recipient(), Channel.of(a.channel()).orElseThrow(), appName, language, ttlMinutes))
+                event.recipient(), a.channel(), appName, language, ttlMinutes))
                 .map(r -> new Outgoing(event.eventId(), a.channel(), event.recipient(), r.subject(), r.text(),
                         r.html(), event.language(), event.expiresAt(),
-                        ConnectionConfig.SMS.equals(a.channel()) ? r.segments() : 0));
+                        a.channel() == Channel.SMS ? r.segments() : 0));
     }
 
-    private static String malformed(DeliveryEvent e, String channel) {
+    private static String malformed(DeliveryEvent e, Channel channel) {
         if (e.eventId() == null || e.eventId().isBlank()) {
             return "no event_id";
         }
@@ -187,7 +188,7 @@ public class DeliveryService {
         if (e.expiresAt() == null) {
             return "no expires_at";
         }
-        if (e.channel() != null && !e.channel().equals(channel)) {
+        if (e.channel() != null && e.channel() != channel) {
             return "channel " + e.channel() + " on the " + channel + " topic";
         }
         return null;

@@ -18,7 +18,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.smallrye.mutiny.Uni;
 
-import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.delivery.config.DeliveryConfig;
 import dev.latchkey.delivery.provider.Outgoing;
 import dev.latchkey.delivery.provider.Provider;
@@ -130,10 +130,10 @@ public class Dispatcher {
     private Uni<DeliveryOutcome> call(Attempt a, List<Leg> route, int i, Outgoing message) {
         Step step = route.get(i).step();
         Provider provider = route.get(i).provider();
-        Integer segments = ConnectionConfig.SMS.equals(a.channel()) ? message.segments() : null;
+        Integer segments = a.channel() == Channel.SMS ? message.segments() : null;
         Span span = tracer.spanBuilder(provider.name() + " send").setParent(a.trace()).setSpanKind(SpanKind.CLIENT)
                 .setAttribute("latchkey.provider", provider.name())
-                .setAttribute("latchkey.channel", a.channel())
+                .setAttribute("latchkey.channel", a.channel().wire())
                 .setAttribute("latchkey.event_id", a.eventId())
                 .setAttribute("latchkey.attempt", a.number())
                 .setAttribute("latchkey.route_step", step.index())

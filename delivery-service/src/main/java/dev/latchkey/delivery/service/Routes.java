@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.config.ConnectionConfig.SmsSettings;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.delivery.provider.OutboxSmsSender;
 import dev.latchkey.delivery.provider.SmtpEmailSender;
 import dev.latchkey.delivery.provider.Step;
@@ -40,7 +41,7 @@ public final class Routes {
      * @return the route's steps, first to try first; never empty
      */
     public static List<Step> of(ConnectionConfig connection, String defaultFrom) {
-        return ConnectionConfig.SMS.equals(connection.strategy())
+        return connection.channel() == Channel.SMS
                 ? sms(connection)
                 : List.of(email(connection, defaultFrom));
     }

@@ -14,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.event.DeliveryState;
 import dev.latchkey.delivery.config.DeliveryConfig;
 import dev.latchkey.delivery.provider.Step;
@@ -105,7 +106,7 @@ public class TwilioCallbackService {
         String status = params.getOrDefault("MessageStatus", params.get("SmsStatus"));
         String error = params.get("ErrorCode");
         Subject subject = new Subject(eventId, emptyToNull(r.get("client")), emptyToNull(r.get("connection")),
-                ConnectionConfig.SMS);
+                Channel.SMS);
         List<Report> reports = new ArrayList<>();
         Uni<Void> settled = unsettled(r)
                 ? ledger.sentIfCalling(eventId, TwilioSmsSender.PROVIDER, sid, clock.instant()).invoke(done -> {

@@ -18,6 +18,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.redis.LuaScript;
 import dev.latchkey.common.redis.ScriptRunner;
 
@@ -106,7 +107,7 @@ public class DeliveryLedger {
     }
 
     /** Who the record is about: written with the claim. */
-    public record Subject(String eventId, String clientId, String connection, String channel) {
+    public record Subject(String eventId, String clientId, String connection, Channel channel) {
     }
 
     /** What a claim takes the event for: the state, why (terminal states), and the route step about to be called. */
@@ -163,7 +164,7 @@ public class DeliveryLedger {
     public Uni<Claim> claim(Subject s, int attempt, Claiming claiming, Instant now, Duration ttl) {
         return scripts.run(CLAIM.call(List.of(key(s.eventId())), List.of(Integer.toString(attempt),
                 Long.toString(now.toEpochMilli()), Long.toString(Math.max(1000, ttl.toMillis())), nz(s.clientId()),
-                nz(s.connection()), nz(s.channel()), claiming.state().wire(), nz(claiming.reason()),
+                nz(s.connection()), nz(s.channel().wire()), claiming.state().wire(), nz(claiming.reason()),
                 nz(claiming.provider()), claiming.step() == null ? "" : claiming.step().toString())))
                 .map(r -> r.type() == ResponseType.MULTI
                         ? new Claim(Optional.of(new Record(flatToMap(r))))
@@ -192,7 +193,8 @@ public class DeliveryLedger {
         }
         return scripts.run(CLAIM_WITHIN_RATE.call(List.of(key(s.eventId()), slot.key()), List.of(
                 Integer.toString(attempt), Long.toString(now.toEpochMilli()),
-                Long.toString(Math.max(1000, ttl.toMillis())), nz(s.clientId()), nz(s.connection()), nz(s.channel()),
+                Long.toString(Math.max(1000, ttl.toMillis())), nz(s.clientId()), nz(s.connection()),
+                nz(s.channel().wire()),
                 claiming.state().wire(), "", nz(claiming.provider()),
                 claiming.step() == null ? "" : claiming.step().toString(), Long.toString(slot.intervalMicros()),
                 Integer.toString(slot.burst()), Long.toString(slot.maxWaitMicros()))))

@@ -39,7 +39,9 @@ import dev.latchkey.common.config.ClientConfig;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.crypto.PlatformCipher;
 import dev.latchkey.common.crypto.PlatformKeys;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.event.DeliveryEvent;
+import dev.latchkey.common.event.Send;
 import dev.latchkey.common.testing.ConfigTopicPublisher;
 import dev.latchkey.common.testing.LocalServers;
 import dev.latchkey.delivery.service.Routes;
@@ -323,7 +325,7 @@ public final class DeliveryBench {
             String to, Duration ttl) {
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
-        DeliveryEvent e = new DeliveryEvent(id, clientId, connection, channel, to, "code",
+        DeliveryEvent e = new DeliveryEvent(id, clientId, connection, Channel.of(channel).orElseThrow(), to, Send.CODE,
                 cipher.encrypt(String.format("%06d", Math.floorMod(id.hashCode(), 1_000_000)),
                         DeliveryEvent.cipherContext(id)),
                 null, "en", now, now.plus(ttl));

@@ -30,6 +30,7 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 
 import dev.latchkey.common.crypto.PlatformCipher;
 import dev.latchkey.common.crypto.PlatformKeys;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.delivery.config.DeliveryConfig;
 import dev.latchkey.delivery.testing.TwilioFake;
 
@@ -71,14 +72,15 @@ class TwilioSmsSenderTest {
         SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(DeliveryConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withSources(new PropertiesConfigSource(all, "test")).build();
-        sender = new TwilioSmsSender(config.getConfigMapping(DeliveryConfig.class), new ProviderSecrets(cipher),
+        sender = new TwilioSmsSender(config.getConfigMapping(DeliveryConfig.class),
+                new ProviderSecrets(cipher, java.time.Clock.systemUTC()),
                 Clock.systemUTC(), metrics);
         return sender;
     }
 
     private List<CompletableFuture<String>> sendMany(TwilioSmsSender s, int count) {
         return IntStream.range(0, count)
-                .mapToObj(i -> s.send(step, new Outgoing("e" + i, "sms", "+1415555" + String.format("%04d", i),
+                .mapToObj(i -> s.send(step, new Outgoing("e" + i, Channel.SMS, "+1415555" + String.format("%04d", i),
                         null, "Your verification code is: 123456", null, "en", Instant.now().plusSeconds(300), 1))
                         .subscribeAsCompletionStage())
                 .toList();

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -33,6 +34,7 @@ import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.crypto.PlatformCipher;
 import dev.latchkey.common.event.DeliveryEvent;
+import dev.latchkey.common.event.Send;
 import dev.latchkey.common.otp.OtpState;
 import dev.latchkey.common.testing.ConfigTopicPublisher;
 import dev.latchkey.common.testing.LocalServers;
@@ -86,7 +88,7 @@ public class DeliveryFixtures {
     }
 
     public static String email() {
-        return unique("user").toLowerCase() + "@example.test";
+        return unique("user").toLowerCase(Locale.ROOT) + "@example.test";
     }
 
     public static String accountSid() {
@@ -136,13 +138,13 @@ public class DeliveryFixtures {
 
     public static ConnectionConfig sms(String name, Map<String, ConnectionConfig.Template> templates,
             ConnectionConfig.SmsSettings settings) {
-        return new ConnectionConfig(name, ConnectionConfig.SMS, 6, 300, 3, false, true, "en", templates, settings,
+        return new ConnectionConfig(name, "sms", 6, 300, 3, false, true, "en", templates, settings,
                 null);
     }
 
     public static ConnectionConfig email(String name, Map<String, ConnectionConfig.Template> templates,
             String from) {
-        return new ConnectionConfig(name, ConnectionConfig.EMAIL, 6, 300, 3, false, true, "en", templates, null,
+        return new ConnectionConfig(name, "email", 6, 300, 3, false, true, "en", templates, null,
                 new ConnectionConfig.EmailSettings(from, null));
     }
 
@@ -151,7 +153,7 @@ public class DeliveryFixtures {
             String language, Duration ttl) {
         String id = unique("evt");
         Instant now = Instant.now();
-        return new DeliveryEvent(id, clientId, connection.name(), connection.strategy(), recipient, "code",
+        return new DeliveryEvent(id, clientId, connection.name(), connection.channel(), recipient, Send.CODE,
                 cipher.encrypt(code, DeliveryEvent.cipherContext(id)), null, language, now, now.plus(ttl));
     }
 
@@ -159,7 +161,7 @@ public class DeliveryFixtures {
             String link, String language, Duration ttl) {
         String id = unique("evt");
         Instant now = Instant.now();
-        return new DeliveryEvent(id, clientId, connection.name(), connection.strategy(), recipient, "link",
+        return new DeliveryEvent(id, clientId, connection.name(), connection.channel(), recipient, Send.LINK,
                 cipher.encrypt(code, DeliveryEvent.cipherContext(id)),
                 cipher.encrypt(link, DeliveryEvent.cipherContext(id)), language, now, now.plus(ttl));
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.otp.service.Started;
 
 /**
@@ -20,7 +21,7 @@ public record StartResponse(
         @JsonProperty("email_verified") Boolean emailVerified) {
 
     static StartResponse of(Started s) {
-        return "sms".equals(s.channel())
+        return s.channel() == Channel.SMS
                 ? new StartResponse(s.eventId(), s.recipient(), false, null, null)
                 : new StartResponse(s.eventId(), null, null, s.recipient(), false);
     }

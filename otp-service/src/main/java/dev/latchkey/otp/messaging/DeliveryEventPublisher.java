@@ -71,7 +71,7 @@ public class DeliveryEventPublisher {
             headers.add(DeliveryEvent.REQUEST_ID_HEADER, requestId.getBytes(StandardCharsets.US_ASCII));
         }
         var metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withTopic("sms".equals(event.channel()) ? smsTopic : emailTopic)
+                .withTopic(event.channel() == dev.latchkey.common.event.Channel.SMS ? smsTopic : emailTopic)
                 .withKey(event.recipient())
                 .withHeaders(headers)
                 .build();

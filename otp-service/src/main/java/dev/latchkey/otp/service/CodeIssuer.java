@@ -25,7 +25,9 @@ import dev.latchkey.common.config.ClientSecrets;
 import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.crypto.PlatformCipher;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.event.DeliveryEvent;
+import dev.latchkey.common.event.Send;
 import dev.latchkey.common.otp.OtpHmac;
 import dev.latchkey.common.recipient.Recipients;
 import dev.latchkey.otp.config.OtpConfig;
@@ -87,7 +89,7 @@ public class CodeIssuer {
         try {
             issue = prepare(command);
         } catch (StartFailure e) {
-            count(e.reason().name().toLowerCase());
+            count(e.reason().name().toLowerCase(Locale.ROOT));
             return Uni.createFrom().failure(e);
         }
         Uni<Started> start = store.issue(issue.record)
@@ -146,8 +148,8 @@ public class CodeIssuer {
         }
         ConnectionConfig connection = config.connection(c.connection())
                 .orElseThrow(() -> new StartFailure(Reason.BAD_CONNECTION, "Connection does not exist"));
-        String channel = connection.strategy();
-        if (!ConnectionConfig.SMS.equals(channel) && !ConnectionConfig.EMAIL.equals(channel)) {
+        Channel channel = connection.channel();
+        if (channel == null) {
             throw new StartFailure(Reason.BAD_CONNECTION,
                     "Invalid connection strategy. It must either be a passwordless connection");
         }
@@ -155,8 +157,8 @@ public class CodeIssuer {
             throw new StartFailure(Reason.BAD_CONNECTION, "Connection is disabled");
         }
         String recipient = recipient(channel, c);
-        String send = send(channel, c.send());
-        if ("link".equals(send)) {
+        Send send = send(channel, c.send());
+        if (send == Send.LINK) {
             String redirect = c.authParams().get("redirect_uri");
             if (redirect != null && !client.callbacks().contains(redirect)) {
                 throw new StartFailure(Reason.BAD_AUTH_PARAMS,
@@ -174,7 +176,7 @@ public class CodeIssuer {
         String eventId = UUID.randomUUID().toString();
         String code = codes.digits(connection.codeLengthOrDefault());
         String context = DeliveryEvent.cipherContext(eventId);
-        String linkEnc = "link".equals(send)
+        String linkEnc = send == Send.LINK
                 ? cipher.encrypt(links.link(client.clientId(), connection.name(), recipient, code, c.authParams()),
                         context)
                 : null;
@@ -187,8 +189,8 @@ public class CodeIssuer {
         return new Issue(record, event, new Started(eventId, channel, recipient));
     }
 
-    private static String recipient(String channel, StartCommand c) {
-        if (ConnectionConfig.SMS.equals(channel)) {
+    private static String recipient(Channel channel, StartCommand c) {
+        if (channel == Channel.SMS) {
             if (c.phoneNumber() == null) {
                 throw new StartFailure(Reason.BAD_PHONE_NUMBER, "Missing required property: phone_number");
             }
@@ -203,14 +205,13 @@ public class CodeIssuer {
     }
 
     /** Auth0's defaults: SMS sends a code; email sends a link unless asked for a code. */
-    private static String send(String channel, String send) {
-        if (send == null) {
-            return ConnectionConfig.SMS.equals(channel) ? "code" : "link";
+    private static Send send(Channel channel, String asked) {
+        if (asked == null) {
+            return channel == Channel.SMS ? Send.CODE : Send.LINK;
         }
-        if (!"code".equals(send) && !"link".equals(send)) {
-            throw new StartFailure(Reason.BAD_SEND, "send must be code or link");
-        }
-        if ("link".equals(send) && ConnectionConfig.SMS.equals(channel)) {
+        Send send = Send.of(asked)
+                .orElseThrow(() -> new StartFailure(Reason.BAD_SEND, "send must be code or link"));
+        if (send == Send.LINK && channel == Channel.SMS) {
             throw new StartFailure(Reason.BAD_SEND, "Only a code can be sent by SMS (send=code)");
         }
         return send;

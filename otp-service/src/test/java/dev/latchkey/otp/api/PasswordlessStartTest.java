@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -36,7 +37,9 @@ import io.restassured.path.json.JsonPath;
 import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.crypto.PlatformCipher;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.common.event.DeliveryEvent;
+import dev.latchkey.common.event.Send;
 import dev.latchkey.common.otp.OtpHmac;
 import dev.latchkey.common.otp.OtpState;
 import dev.latchkey.common.recipient.Recipients;
@@ -103,8 +106,8 @@ class PasswordlessStartTest {
         DeliveryEvent event = DeliveryTopics.event(record);
         assertEquals(client.clientId(), event.clientId());
         assertEquals(sms.name(), event.connection());
-        assertEquals("sms", event.channel());
-        assertEquals("code", event.send());
+        assertEquals(Channel.SMS, event.channel());
+        assertEquals(Send.CODE, event.send());
         assertEquals("en", event.language());
         assertNull(event.linkEnc());
         assertEquals(Duration.ofSeconds(300), Duration.between(event.issuedAt(), event.expiresAt()));
@@ -145,7 +148,7 @@ class PasswordlessStartTest {
         var email = tenant.connection("email", null, 8, Map.of());
         var client = tenant.client(email);
         String raw = Tenant.email();
-        String address = raw.toLowerCase();
+        String address = raw.toLowerCase(Locale.ROOT);
 
         String id = start(body("client_id", client.clientId(), "connection", email.name(), "email", raw, "send",
                 "code"))
@@ -159,8 +162,8 @@ class PasswordlessStartTest {
         assertEquals(DeliveryEvent.TOPIC_EMAIL, record.topic());
         assertEquals(address, record.key());
         DeliveryEvent event = DeliveryTopics.event(record);
-        assertEquals("email", event.channel());
-        assertEquals("code", event.send());
+        assertEquals(Channel.EMAIL, event.channel());
+        assertEquals(Send.CODE, event.send());
         String code = cipher.decrypt(event.codeEnc(), DeliveryEvent.cipherContext(id));
         assertTrue(code.matches("\\d{8}"), "code_length 8: " + code.length());
         assertEquals(hmac.of(code, client.clientId(), email.name(), address),
@@ -171,7 +174,7 @@ class PasswordlessStartTest {
     void emailWithoutSendGetsAMagicLinkToVerifyRedirectCarryingTheCodeAndAuthParams() throws Exception {
         var email = tenant.connection("email");
         var client = tenant.client(email);
-        String address = Tenant.email().toLowerCase();
+        String address = Tenant.email().toLowerCase(Locale.ROOT);
         Map<String, Object> authParams = new LinkedHashMap<>();
         authParams.put("scope", "openid email");
         authParams.put("response_type", "code");
@@ -185,7 +188,7 @@ class PasswordlessStartTest {
                 .then().statusCode(200).body("email", equalTo(address)).extract().path("_id");
 
         DeliveryEvent event = DeliveryTopics.event(topics.record(id));
-        assertEquals("link", event.send(), "Auth0 sends a link when send is absent on email");
+        assertEquals(Send.LINK, event.send(), "Auth0 sends a link when send is absent on email");
         String code = cipher.decrypt(event.codeEnc(), DeliveryEvent.cipherContext(id));
         URI link = URI.create(cipher.decrypt(event.linkEnc(), DeliveryEvent.cipherContext(id)));
         assertEquals("https://login.example.test/passwordless/verify_redirect",

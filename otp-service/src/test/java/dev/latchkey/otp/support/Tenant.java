@@ -2,6 +2,7 @@ package dev.latchkey.otp.support;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -43,7 +44,7 @@ public final class Tenant implements AutoCloseable {
     }
 
     public static String email() {
-        return unique("user").toUpperCase().replace("USER", "User") + "@Example.COM";
+        return unique("user").toUpperCase(Locale.ROOT).replace("USER", "User") + "@Example.COM";
     }
 
     public ConnectionConfig connection(String strategy) {

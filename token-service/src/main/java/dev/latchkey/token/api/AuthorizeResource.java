@@ -27,7 +27,7 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.smallrye.mutiny.Uni;
 
-import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.token.config.LoginConfig;
 import dev.latchkey.token.login.AuthorizationRules.Refused;
 import dev.latchkey.token.login.AuthorizeRequests;
@@ -166,7 +166,7 @@ public class AuthorizeResource {
         }
         String nonce = nonce();
         String html = login.data("lang", language).data("title", text.get("title").replace("{app}", appName))
-                .data("t", text).data("sms", ConnectionConfig.SMS.equals(p.connection().strategy()))
+                .data("t", text).data("sms", p.connection().channel() == Channel.SMS)
                 .data("countries", COUNTRIES).data("country", country).data("switchTo", switchTo)
                 .data("setup", json(setup)).data("nonce", nonce).render();
         return page(200, html, nonce);

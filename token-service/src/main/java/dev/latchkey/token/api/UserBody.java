@@ -8,7 +8,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
-import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.token.store.UserEntity;
 
 /** A user as the internal API shows it (the fields of Auth0's user object that apply). */
@@ -25,7 +25,7 @@ public record UserBody(String userId, String connection, String email, Boolean e
     }
 
     static UserBody of(UserEntity u) {
-        boolean sms = ConnectionConfig.SMS.equals(u.strategy);
+        boolean sms = u.channel() == Channel.SMS;
         String id = u.userId.substring(u.userId.indexOf('|') + 1);
         return new UserBody(u.userId, u.connection, sms ? null : u.identifier, sms ? null : u.emailVerified,
                 sms ? u.identifier : null, sms ? u.phoneVerified : null, u.blocked, u.loginsCount, u.lastLogin,

@@ -74,10 +74,6 @@ public interface TokenConfig {
          */
         Optional<Duration> rotationPeriod();
 
-        /** How often each instance re-reads the key ring, to pick up a rotation done by another instance. */
-        @WithDefault("30s")
-        Duration refreshInterval();
-
         /** Size of new RSA keys. */
         @WithDefault("2048")
         int rsaBits();

@@ -3,6 +3,7 @@ package dev.latchkey.token.grant;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,7 +35,7 @@ public class Apis {
     public Apis(AuthConfig auth, TokenConfig config) {
         this.auth = auth;
         for (TokenConfig.Api a : config.apis().values()) {
-            String alg = a.signingAlg().strip().toUpperCase();
+            String alg = a.signingAlg().strip().toUpperCase(Locale.ROOT);
             if (!SigningKey.RS256.equals(alg) && !SigningKey.ES256.equals(alg)) {
                 throw new IllegalArgumentException("latchkey.token.apis: signing-alg of " + a.identifier()
                         + " must be RS256 or ES256, not " + a.signingAlg());
@@ -44,8 +45,9 @@ public class Apis {
         }
         TokenConfig.ManagementApi m = config.managementApi();
         String mgmt = auth.managementApiAudience();
-        byIdentifier.put(mgmt, new Api(mgmt, m.signingAlg().strip().toUpperCase(), m.tokenLifetime(), List.of(),
-                true));
+        byIdentifier.put(mgmt,
+                new Api(mgmt, m.signingAlg().strip().toUpperCase(Locale.ROOT), m.tokenLifetime(), List.of(),
+                        true));
     }
 
     public Optional<Api> find(String identifier) {

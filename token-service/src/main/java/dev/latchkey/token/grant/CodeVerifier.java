@@ -1,6 +1,7 @@
 package dev.latchkey.token.grant;
 
 import java.time.Clock;
+import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -56,8 +57,7 @@ public class CodeVerifier {
     /** The connection {@code name}, enabled and enabled for the client; 400 otherwise. */
     public ConnectionConfig connection(ClientConfig client, String name) {
         ConnectionConfig connection = connections.connection(name).orElse(null);
-        if (connection == null || (!ConnectionConfig.SMS.equals(connection.strategy())
-                && !ConnectionConfig.EMAIL.equals(connection.strategy()))) {
+        if (connection == null || connection.channel() == null) {
             throw AuthError.invalidRequest("Connection does not exist: " + name);
         }
         if (!connection.isEnabled() || !client.connectionEnabled(connection.name())) {
@@ -86,7 +86,8 @@ public class CodeVerifier {
                     return AuthError.unavailable("Codes cannot be verified right now; try again shortly.");
                 })
                 .map(v -> {
-                    metrics.counter("latchkey.otp.verifications", "outcome", v.outcome().name().toLowerCase())
+                    metrics.counter("latchkey.otp.verifications", "outcome",
+                            v.outcome().name().toLowerCase(Locale.ROOT))
                             .increment();
                     if (v.outcome() == Outcome.OK) {
                         return new Verified(connection, recipient, v.params());

@@ -83,6 +83,7 @@ public class SigningKeys {
         }
     }
 
+    /** {@code latchkey.token.keys.refresh-interval} (30 s): how often each instance re-reads the key ring. */
     @Scheduled(every = "${latchkey.token.keys.refresh-interval:30s}", delayed = "${latchkey.token.keys.refresh-interval:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduledRefresh() {
         return refresh().onFailure().recoverWithItem(e -> {

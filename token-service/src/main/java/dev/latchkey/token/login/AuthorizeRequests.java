@@ -72,8 +72,7 @@ public class AuthorizeRequests {
         }
         List<ConnectionConfig> usable = new ArrayList<>();
         for (String name : request.client().connections()) {
-            config.connection(name).filter(c -> ConnectionConfig.SMS.equals(c.strategy())
-                    || ConnectionConfig.EMAIL.equals(c.strategy())).ifPresent(usable::add);
+            config.connection(name).filter(c -> c.channel() != null).ifPresent(usable::add);
         }
         ConnectionConfig chosen;
         String asked = q.get("connection");

@@ -42,8 +42,7 @@ public class ClientSettings {
         Map<String, List<Map<String, Object>>> byStrategy = new LinkedHashMap<>();
         for (String name : client.connections()) {
             config.connection(name).filter(ConnectionConfig::isEnabled)
-                    .filter(c -> ConnectionConfig.SMS.equals(c.strategy())
-                            || ConnectionConfig.EMAIL.equals(c.strategy()))
+                    .filter(c -> c.channel() != null)
                     .ifPresent(c -> byStrategy.computeIfAbsent(c.strategy(), s -> new ArrayList<>())
                             .add(Map.of("name", c.name())));
         }

@@ -1,6 +1,7 @@
 package dev.latchkey.token.service;
 
 import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.event.Channel;
 
 /**
  * A refusal in Auth0's words: HTTP status, {@code error} code and {@code error_description}. Carries no secret and no
@@ -61,7 +62,7 @@ public class AuthError extends RuntimeException {
      * "Wrong phone number or ..." / "Wrong email or ...".
      */
     public static AuthError wrongCode(ConnectionConfig connection) {
-        return invalidGrant(ConnectionConfig.SMS.equals(connection.strategy())
+        return invalidGrant(connection.channel() == Channel.SMS
                 ? "Wrong phone number or verification code."
                 : "Wrong email or verification code.");
     }

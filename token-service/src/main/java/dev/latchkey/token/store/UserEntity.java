@@ -7,6 +7,8 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import dev.latchkey.common.event.Channel;
+
 /** A person on one connection (table {@code users}). Never an API body: see the api records. */
 @Entity
 @Table(name = "users")
@@ -42,4 +44,9 @@ public class UserEntity {
 
     @Column(name = "updated_at")
     public Instant updatedAt;
+
+    /** The channel its connection's {@code strategy} names; {@code null} for a word that names none. */
+    public Channel channel() {
+        return Channel.of(strategy).orElse(null);
+    }
 }

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.token.service.Scopes;
 import dev.latchkey.token.store.UserEntity;
 
@@ -16,11 +16,11 @@ public final class UserClaims {
 
     public static Map<String, Object> profile(UserEntity u, Set<String> scopes) {
         Map<String, Object> c = new LinkedHashMap<>();
-        if (scopes.contains(Scopes.EMAIL) && ConnectionConfig.EMAIL.equals(u.strategy)) {
+        if (scopes.contains(Scopes.EMAIL) && u.channel() == Channel.EMAIL) {
             c.put("email", u.identifier);
             c.put("email_verified", u.emailVerified);
         }
-        if (scopes.contains(Scopes.PHONE) && ConnectionConfig.SMS.equals(u.strategy)) {
+        if (scopes.contains(Scopes.PHONE) && u.channel() == Channel.SMS) {
             c.put("phone_number", u.identifier);
             c.put("phone_number_verified", u.phoneVerified);
         }

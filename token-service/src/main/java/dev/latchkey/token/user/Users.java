@@ -15,6 +15,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
 import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.event.Channel;
 import dev.latchkey.token.service.AuthError;
 import dev.latchkey.token.store.OtpStore;
 import dev.latchkey.token.store.UserEntity;
@@ -55,8 +56,8 @@ public class Users {
         fresh.connection = connection.name();
         fresh.strategy = connection.strategy();
         fresh.identifier = recipient;
-        fresh.phoneVerified = ConnectionConfig.SMS.equals(connection.strategy());
-        fresh.emailVerified = ConnectionConfig.EMAIL.equals(connection.strategy());
+        fresh.phoneVerified = connection.channel() == Channel.SMS;
+        fresh.emailVerified = connection.channel() == Channel.EMAIL;
         Uni<UserEntity> row = connection.signupDisabled()
                 ? repository.loginExisting(fresh, now)
                 : repository.login(fresh, now);

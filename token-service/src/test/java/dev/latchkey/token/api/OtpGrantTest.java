@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -129,7 +130,7 @@ class OtpGrantTest {
         fx.issue(client, email, address, code);
 
         Response r = given().contentType(ContentType.JSON).body(Map.of("grant_type", Grants.PASSWORDLESS_OTP,
-                "client_id", client.clientId(), "realm", email.name(), "username", address.toUpperCase(),
+                "client_id", client.clientId(), "realm", email.name(), "username", address.toUpperCase(Locale.ROOT),
                 "otp", code, "scope", "openid email")).post("/oauth/token");
         r.then().statusCode(200).body("refresh_token", nullValue());
         JWTClaimsSet id = Jwts.verify(r.path("id_token"));
@@ -298,7 +299,7 @@ class OtpGrantTest {
 
     @Test
     void disabledSignupRefusesUnknownRecipientsLikeAWrongCode() {
-        ConnectionConfig sms = fx.connection(ConnectionConfig.SMS, null, true);
+        ConnectionConfig sms = fx.connection("sms", null, true);
         ClientConfig client = fx.publicClient(sms.name());
         String phone = Fixtures.phoneNumber();
         String code = Fixtures.code();

@@ -58,7 +58,7 @@ public final class BenchSeed {
         random.nextBytes(s);
         String secret = HexFormat.of().formatHex(s);
 
-        ConnectionConfig connection = new ConnectionConfig("bench-email-" + run, ConnectionConfig.EMAIL, 6, 3600, 3,
+        ConnectionConfig connection = new ConnectionConfig("bench-email-" + run, "email", 6, 3600, 3,
                 false, true, "en", Map.of(), null, null);
         ClientConfig client = new ClientConfig("bench-" + run, "Benchmark", "regular_web",
                 ClientSecrets.sha256(secret), List.of("http://127.0.0.1/callback"), List.of(),

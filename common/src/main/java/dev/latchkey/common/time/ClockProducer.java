@@ -1,4 +1,4 @@
-package dev.latchkey.admin.config;
+package dev.latchkey.common.time;
 
 import java.time.Clock;
 
@@ -7,7 +7,10 @@ import jakarta.inject.Singleton;
 
 import io.quarkus.arc.DefaultBean;
 
-/** The clock behind every timestamp admin-service writes; tests may replace it. */
+/**
+ * The one clock behind every timestamp, expiry and rate window of every service (UTC). A test replaces it with a
+ * bean of its own (an {@code @Alternative} or a plain producer), which wins over this default.
+ */
 public class ClockProducer {
 
     @Produces

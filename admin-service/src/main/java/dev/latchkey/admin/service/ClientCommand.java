@@ -1,4 +1,4 @@
-package dev.latchkey.admin.api;
+package dev.latchkey.admin.service;
 
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ClientRequest(
+public record ClientCommand(
         String clientId,
         String name,
         String appType,

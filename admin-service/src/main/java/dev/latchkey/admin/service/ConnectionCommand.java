@@ -1,4 +1,4 @@
-package dev.latchkey.admin.api;
+package dev.latchkey.admin.service;
 
 import java.util.Map;
 
@@ -15,7 +15,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ConnectionRequest(
+public record ConnectionCommand(
         String name,
         String strategy,
         Boolean enabled,

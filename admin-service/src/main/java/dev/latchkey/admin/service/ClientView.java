@@ -1,4 +1,4 @@
-package dev.latchkey.admin.api;
+package dev.latchkey.admin.service;
 
 import java.time.Instant;
 import java.util.List;
@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ClientResponse(
+public record ClientView(
         String clientId,
         String name,
         String appType,
@@ -25,14 +25,14 @@ public record ClientResponse(
         List<String> grantTypes,
         Integer idTokenTtlS,
         Integer accessTokenTtlS,
-        ClientRequest.RefreshToken refreshToken,
+        ClientCommand.RefreshToken refreshToken,
         Map<String, List<String>> clientGrants,
         String clientSecret,
         Instant createdAt,
         Instant updatedAt) {
 
-    public ClientResponse withSecret(String secret) {
-        return new ClientResponse(clientId, name, appType, tokenEndpointAuthMethod, callbacks, allowedOrigins,
+    public ClientView withSecret(String secret) {
+        return new ClientView(clientId, name, appType, tokenEndpointAuthMethod, callbacks, allowedOrigins,
                 connections, grantTypes, idTokenTtlS, accessTokenTtlS, refreshToken, clientGrants, secret, createdAt,
                 updatedAt);
     }

@@ -1,4 +1,4 @@
-package dev.latchkey.admin.api;
+package dev.latchkey.admin.service;
 
 import java.time.Instant;
 import java.util.Map;
@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 /** A connection as the API shows it: secrets are never returned, only whether one is set. */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ConnectionResponse(
+public record ConnectionView(
         String name,
         String strategy,
         Boolean enabled,
@@ -19,7 +19,7 @@ public record ConnectionResponse(
         Integer maxAttempts,
         Boolean disableSignup,
         String defaultLanguage,
-        Map<String, ConnectionRequest.Template> templates,
+        Map<String, ConnectionCommand.Template> templates,
         Sms sms,
         Email email,
         Instant createdAt,

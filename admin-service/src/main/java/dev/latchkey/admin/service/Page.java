@@ -1,4 +1,4 @@
-package dev.latchkey.admin.api;
+package dev.latchkey.admin.service;
 
 import java.util.List;
 
