@@ -6,7 +6,9 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -47,10 +49,20 @@ public class RequestJson {
             if (node == null || !node.isObject()) {
                 throw ManagementException.invalidBody("the request body must be a JSON object");
             }
+            if (hasNul(node)) {
+                // PostgreSQL text cannot hold NUL; no name, URL or template needs one.
+                throw ManagementException.invalidBody("strings must not contain the NUL character (\\u0000)");
+            }
             return node;
+        } catch (StreamConstraintsException e) {
+            // Past Jackson's limits (nesting depth, number or string length): no location to report.
+            throw ManagementException.invalidBody("the request body is nested too deeply or holds too large a value");
         } catch (JsonProcessingException e) {
-            throw ManagementException.invalidBody("the request body is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            JsonLocation at = e.getLocation();
+            throw ManagementException.invalidBody(at == null
+                    ? "the request body is not valid JSON"
+                    : "the request body is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr()
+                            + ")");
         }
     }
 
@@ -88,6 +100,26 @@ public class RequestJson {
             }
         }
         return result;
+    }
+
+    private static boolean hasNul(JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue().indexOf('\0') >= 0;
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (field.getKey().indexOf('\0') >= 0 || hasNul(field.getValue())) {
+                return true;
+            }
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (hasNul(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String path(JsonMappingException e) {
