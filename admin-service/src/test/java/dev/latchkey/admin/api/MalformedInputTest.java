@@ -42,7 +42,8 @@ class MalformedInputTest {
     HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(root.resolve(path))
                 .header("Authorization", "Bearer " + TestTokens.all())
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                .method(method, body == null
+                        ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
