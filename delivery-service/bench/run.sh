@@ -15,13 +15,10 @@
 # event's issued_at to its provider call; then measures that latency under a steady load. See DeliveryBench.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-out=delivery-service/target/bench
-mkdir -p "$out"
-echo "building delivery-service ..."
-# With -am: latchkey-common comes from this checkout, not from whatever another checkout last installed in ~/.m2.
-./mvnw -B -ntp -q -pl delivery-service -am package dependency:build-classpath -DskipTests -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$PWD/$out/classpath.txt" >"$out/build.log" 2>&1 || { tail -40 "$out/build.log"; exit 1; }
+out=$PWD/delivery-service/target/bench
+. deploy/local/lib.sh
+require_servers
+build_for_bench delivery-service "$out"
 cp="delivery-service/target/test-classes:delivery-service/target/classes:$(cat "$out/classpath.txt")"
 # The driver and the fake run on C1 only: their JIT compilation would otherwise take CPU from the measured service.
 "$JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.latchkey.delivery.bench.DeliveryBench "$@" 2>"$out/driver.log"

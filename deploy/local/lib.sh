@@ -15,6 +15,13 @@ SMTP_API_PORT=${LATCHKEY_SMTP_API_PORT:-8025}
 # LATCHKEY_PG_DB_SUFFIX=_b gives latchkey_token_b and latchkey_admin_b on the same PostgreSQL.
 PG_DB_SUFFIX=${LATCHKEY_PG_DB_SUFFIX:-}
 
+# The local clusters (servers.sh up --cluster): six Redis Cluster nodes from REDIS_CLUSTER_PORT, three Kafka brokers
+# from KAFKA_CLUSTER_PORT (their controllers follow them).
+REDIS_CLUSTER_PORT=${LATCHKEY_REDIS_CLUSTER_PORT:-7001}
+KAFKA_CLUSTER_PORT=${LATCHKEY_KAFKA_CLUSTER_PORT:-19092}
+export LATCHKEY_REDIS_CLUSTER_URL=${LATCHKEY_REDIS_CLUSTER_URL:-redis://127.0.0.1:$REDIS_CLUSTER_PORT,redis://127.0.0.1:$((REDIS_CLUSTER_PORT + 1)),redis://127.0.0.1:$((REDIS_CLUSTER_PORT + 2))}
+export LATCHKEY_KAFKA_CLUSTER_BOOTSTRAP=${LATCHKEY_KAFKA_CLUSTER_BOOTSTRAP:-127.0.0.1:$KAFKA_CLUSTER_PORT,127.0.0.1:$((KAFKA_CLUSTER_PORT + 1)),127.0.0.1:$((KAFKA_CLUSTER_PORT + 2))}
+
 # The addresses the services and the tests read, derived from the ports above unless set explicitly.
 export LATCHKEY_REDIS_URL=${LATCHKEY_REDIS_URL:-redis://127.0.0.1:$REDIS_PORT}
 export LATCHKEY_KAFKA_BOOTSTRAP=${LATCHKEY_KAFKA_BOOTSTRAP:-127.0.0.1:$KAFKA_PORT}
@@ -117,3 +124,26 @@ apt_install() { # package...
 }
 
 mvnw() { "$LATCHKEY_ROOT/mvnw" "$@"; }
+
+# Builds a module and what it needs from this checkout (-am: never whatever another checkout installed in ~/.m2),
+# packaged, with its test classpath written to OUT/classpath.txt. Output goes to OUT/build.log; a failure says why
+# in one line (Maven's first error) and stops.
+build_for_bench() { # module out
+    local module=$1 out=$2 why
+    mkdir -p "$out"
+    pick_jdk
+    say "building $module (log: $out/build.log) ..."
+    if ! (cd "$LATCHKEY_ROOT" && ./mvnw -B -ntp -pl "$module" -am package dependency:build-classpath -DskipTests \
+        -Dmdep.includeScope=test -Dmdep.outputFile="$out/classpath.txt") >"$out/build.log" 2>&1; then
+        why=$(grep -m1 -E '^\[ERROR\] ' "$out/build.log" | cut -c9-300)
+        die "building $module failed: ${why:-see $out/build.log} (log: $out/build.log)"
+    fi
+}
+
+# Fails in one line unless the local servers a benchmark needs answer.
+require_servers() {
+    [ "$(redis-cli -u "$LATCHKEY_REDIS_URL" ping 2>/dev/null)" = PONG ] ||
+        die "Redis does not answer at $LATCHKEY_REDIS_URL: run deploy/local/servers.sh up"
+    port_open "${LATCHKEY_KAFKA_BOOTSTRAP##*:}" ||
+        die "Kafka does not answer at $LATCHKEY_KAFKA_BOOTSTRAP: run deploy/local/servers.sh up"
+}

@@ -4,7 +4,10 @@
 #   deploy/local/servers.sh up       Redis, PostgreSQL (Debian packages; running ones are used as they are),
 #                                    Kafka (KRaft, jars from Maven Central), GreenMail (SMTP sink); creates the
 #                                    database, role and Kafka topics. Safe to run again.
-#   deploy/local/servers.sh down     stops only what "up" started.
+#   deploy/local/servers.sh up --cluster
+#                                    the same, and beside them a Redis Cluster (3 primaries + 3 replicas) and a
+#                                    three-node Kafka (replication factor 3, min.insync.replicas 2): clusters.sh.
+#   deploy/local/servers.sh down     stops only what "up" started (the clusters too).
 #   deploy/local/servers.sh status
 #
 # State (downloads, Kafka data, logs, pid files) lives under .local/ at the top of the repository.
@@ -193,12 +196,16 @@ greenmail_down() {
     unmark greenmail
 }
 
+. "$(dirname "$0")/clusters.sh"
+
 status() {
     local name port
     for name in redis:$REDIS_PORT postgres:$PG_PORT kafka:$KAFKA_PORT smtp:$SMTP_PORT; do
         port=${name#*:}
         if port_open "$port"; then say "${name%%:*} up on $port"; else say "${name%%:*} down ($port)"; fi
     done
+    port_open "$REDIS_CLUSTER_PORT" && say "redis cluster up on $REDIS_CLUSTER_PORT-$((REDIS_CLUSTER_PORT + 5))"
+    port_open "$KAFKA_CLUSTER_PORT" && say "kafka cluster up on $LATCHKEY_KAFKA_CLUSTER_BOOTSTRAP"
     [ -s "$STARTED" ] && say "started by this script: $(tr '\n' ' ' <"$STARTED")"
     return 0
 }
@@ -212,14 +219,24 @@ up)
     pg_up
     kafka_up
     greenmail_up
+    case "${2:-}" in
+    "") ;;
+    --cluster)
+        redis_cluster_up
+        kafka_cluster_up
+        ;;
+    *) die "usage: $0 up [--cluster]" ;;
+    esac
     ;;
 down)
     pick_jdk
+    kafka_cluster_down
+    redis_cluster_down
     greenmail_down
     kafka_down
     pg_down
     redis_down
     ;;
 status) status ;;
-*) die "usage: $0 up|down|status" ;;
+*) die "usage: $0 up [--cluster] | down | status" ;;
 esac

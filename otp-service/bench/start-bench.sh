@@ -2,11 +2,11 @@
 # Load test of otp-service: POST /passwordless/start next to GET /ping (the cheapest request of the same service,
 # same HTTP stack), both at their maximum rate and at 70 % of it, on this machine.
 #
-#   ./mvnw -pl otp-service package -DskipTests        # once: the packaged service
 #   deploy/local/servers.sh up                         # Redis and Kafka
 #   otp-service/bench/start-bench.sh [seconds=30] [connections=64]
 #
-# It starts its own otp-service (port BENCH_PORT, default 18101) with a fresh LATCHKEY_SECRET_KEY, publishes a bench
+# It builds otp-service and what it needs from this checkout (-am; a failed build says why in one line), starts
+# its own otp-service (port BENCH_PORT, default 18101) with a fresh LATCHKEY_SECRET_KEY, publishes a bench
 # client and email connection to latchkey.config, and sends the delivery events to a topic of its own
 # (otp.bench.delivery.email, deleted at the end) so that a running delivery-service sends nothing. Every start has
 # a recipient and a client address of its own (X-Forwarded-For from 127.0.0.1, a trusted proxy), so the real path
@@ -27,7 +27,7 @@ THREADS=${BENCH_THREADS:-2}
 PORT=${BENCH_PORT:-18101}
 WARMUP=${BENCH_WARMUP:-15}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-JAVA=${JAVA:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
+. "$ROOT/deploy/local/lib.sh"
 JAR=$ROOT/otp-service/target/quarkus-app/quarkus-run.jar
 KAFKA_LIBS=$ROOT/.local/kafka/libs
 BOOTSTRAP=${LATCHKEY_KAFKA_BOOTSTRAP:-127.0.0.1:9092}
@@ -44,12 +44,11 @@ say() { printf '%s\n' "$*" >&2; }
 die() { say "start-bench: $*"; exit 1; }
 
 command -v wrk >/dev/null || die "wrk is not installed (apt-get install wrk)"
-[ -x "$JAVA" ] || JAVA=java
-[ -f "$JAR" ] || die "$JAR is missing: ./mvnw -pl otp-service package -DskipTests"
 [ -d "$KAFKA_LIBS" ] || die "no Kafka tools under $KAFKA_LIBS: deploy/local/servers.sh up"
 [ "$(redis-cli -u "${LATCHKEY_REDIS_URL:-redis://127.0.0.1:6379}" ping 2>/dev/null)" = PONG ] ||
     die "Redis does not answer: deploy/local/servers.sh up"
 curl -s -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null && die "port $PORT is taken (set BENCH_PORT)"
+build_for_bench otp-service "$ROOT/otp-service/target/bench"
 
 kafka_tool() { "$JAVA" -Xmx256m -cp "$KAFKA_LIBS/*" "$@" 2>>"$WORK/kafka-tools.log"; }
 publish() { # lines of key|json (or key|NULL) to latchkey.config

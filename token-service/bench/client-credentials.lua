@@ -1,4 +1,6 @@
 -- wrk script: a client_credentials mint per request (no Redis, no PostgreSQL): the signing-only baseline.
+-- BENCH_PATH is the token endpoint (default /oauth/token; Keycloak's for the peer run); an empty BENCH_AUDIENCE sends
+-- no audience (Keycloak takes none).
 local threads = {}
 
 function setup(thread)
@@ -11,16 +13,17 @@ function init(args)
     local k, v = line:match("^([%w_]+)=(.*)$")
     if k then env[k] = v end
   end
-  local audience = os.getenv("BENCH_AUDIENCE"):gsub(":", "%%3A"):gsub("/", "%%2F")
+  local audience = (os.getenv("BENCH_AUDIENCE") or ""):gsub(":", "%%3A"):gsub("/", "%%2F")
+  path = os.getenv("BENCH_PATH") or "/oauth/token"
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
   wrk.body = "grant_type=client_credentials&client_id=" .. env.CLIENT_ID .. "&client_secret=" .. env.CLIENT_SECRET
-    .. "&audience=" .. audience
+    .. (audience ~= "" and ("&audience=" .. audience) or "")
   failures = 0
 end
 
 function request()
-  return wrk.format(nil, "/oauth/token")
+  return wrk.format(nil, path)
 end
 
 function response(status, headers, body)

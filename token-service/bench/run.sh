@@ -5,8 +5,14 @@
 #   mint (signing only) as the baseline. Runs the packaged service (quarkus-run.jar) on its own port.
 #
 #   token-service/bench/run.sh                 # defaults below; DURATION=60s CONNECTIONS=128 ... to change
+#   KEYCLOAK=0 token-service/bench/run.sh      # without the Keycloak peer run (see keycloak.sh)
 #
-# Needs the local servers (deploy/local/servers.sh up) and wrk (apt-get install wrk).
+# With KEYCLOAK=1 (the default) Keycloak 26 runs beside it (token-service/bench/keycloak.sh): the same
+# client_credentials load, warm-up and wrk settings, measured in each round between Latchkey's, and the ratios are
+# printed at the end.
+#
+# Needs the local servers (deploy/local/servers.sh up) and wrk (apt-get install wrk); builds token-service and what
+# it needs from this checkout first (a fresh clone works; a failed build says why in one line).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -21,20 +27,16 @@ ROUNDS=${ROUNDS:-1}                            # repeat the four measurements, i
 OUT=${OUT:-$ROOT/token-service/target/bench}
 API_RS=https://bench-rs256.latchkey.test/
 API_ES=https://bench-es256.latchkey.test/
-export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA=$JAVA_HOME/bin/java
 
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 # A platform key for this run only: the service and the seeding tool must share it.
 export LATCHKEY_SECRET_KEY=${LATCHKEY_SECRET_KEY:-$(head -c 32 /dev/urandom | base64)}
 
 rm -rf "$OUT" && mkdir -p "$OUT"
-if [ ! -f token-service/target/quarkus-app/quarkus-run.jar ] || [ ! -d token-service/target/test-classes ] \
-    || [ "${REBUILD:-0}" = 1 ]; then
-    ./mvnw -B -ntp -q -pl token-service package -DskipTests
-fi
-./mvnw -B -ntp -q -pl token-service dependency:build-classpath -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$OUT/classpath.txt" >/dev/null
+. "$ROOT/deploy/local/lib.sh"
+require_servers
+build_for_bench token-service "$OUT"
+JAVA=$JAVA_HOME/bin/java
 CP="token-service/target/test-classes:token-service/target/classes:$(cat "$OUT/classpath.txt")"
 
 echo "starting token-service on :$PORT (log: $OUT/service.log)"
@@ -43,7 +45,8 @@ LATCHKEY_TOKEN_PORT=$PORT "$JAVA" ${JAVA_OPTS:-} \
     -Dlatchkey.token.apis.bench-es.identifier=$API_ES -Dlatchkey.token.apis.bench-es.signing-alg=ES256 \
     -jar token-service/target/quarkus-app/quarkus-run.jar >"$OUT/service.log" 2>&1 &
 SERVICE=$!
-trap 'kill $SERVICE 2>/dev/null; wait $SERVICE 2>/dev/null || true' EXIT
+. "$ROOT/token-service/bench/keycloak.sh"
+trap 'kill $SERVICE 2>/dev/null; wait $SERVICE 2>/dev/null || true; keycloak_down' EXIT
 for _ in $(seq 1 120); do
     curl -fs "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break
     kill -0 $SERVICE 2>/dev/null || { echo "token-service exited; see $OUT/service.log" >&2; exit 1; }
@@ -80,10 +83,17 @@ mint() { # file label dir duration audience
     echo "$2 $(grep RESULT "$OUT/$1.txt")"
 }
 
+KEYCLOAK=${KEYCLOAK:-1}
+if [ "$KEYCLOAK" = 1 ]; then
+    keycloak_up "$OUT"
+    keycloak_client "$OUT/keycloak"
+fi
+
 seed "$OUT/warmup" "$CODES"
 echo "warm-up ($WARMUP each, not counted)"
 otp warmup-otp warmup "$OUT/warmup" "$WARMUP" openid "" >/dev/null
 mint warmup-mint warmup "$OUT/warmup" "$WARMUP" "$API_RS" >/dev/null
+[ "$KEYCLOAK" = 1 ] && keycloak_mint warmup-keycloak warmup "$OUT/keycloak" "$WARMUP" >/dev/null
 
 for round in $(seq 1 "$ROUNDS"); do
     seed "$OUT/otp-rs-rs-$round" "$CODES"
@@ -97,5 +107,16 @@ for round in $(seq 1 "$ROUNDS"); do
         "$OUT/otp-rs-rs-$round" "$DURATION" "$API_RS"
     mint "wrk-mint-es-$round" "client-creds access_token ES256                                     " \
         "$OUT/otp-rs-rs-$round" "$DURATION" "$API_ES"
+    [ "$KEYCLOAK" = 1 ] && keycloak_mint "wrk-keycloak-$round" \
+        "keycloak     client_credentials access_token RS256 (Keycloak $KEYCLOAK_VERSION)   " \
+        "$OUT/keycloak" "$DURATION"
 done
+rps() { sed -n 's/.*rps=\([0-9.]*\).*/\1/p' "$OUT/$1.txt"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+if [ "$KEYCLOAK" = 1 ]; then
+    for round in $(seq 1 "$ROUNDS"); do
+        echo "round $round: client_credentials RS256, Latchkey / Keycloak = $(ratio "$(rps "wrk-mint-rs-$round")" \
+            "$(rps "wrk-keycloak-$round")")"
+    done
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); raw wrk output in $OUT"

@@ -14,11 +14,14 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Creates the platform's topics listed in topics.txt when they are missing (run by servers.sh as a
- * single-file program, so one JVM creates them all).
+ * single-file program, so one JVM creates them all). Arguments: bootstrap servers, topics file and, optionally, the
+ * replication factor (default 1); with more than one replica a topic also gets {@code min.insync.replicas} of one
+ * less than that, so an {@code acks=all} write survives the loss of one broker and needs two copies.
  */
 public class CreateTopics {
     public static void main(String[] args) throws Exception {
         String bootstrap = args[0];
+        short replicas = args.length > 2 ? Short.parseShort(args[2]) : 1;
         List<NewTopic> wanted = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of(args[1]))) {
             line = line.strip();
@@ -33,7 +36,10 @@ public class CreateTopics {
                     configs.put(p[0], p[1]);
                 }
             }
-            wanted.add(new NewTopic(f[0], Integer.parseInt(f[1]), (short) 1).configs(configs));
+            if (replicas > 1) {
+                configs.putIfAbsent("min.insync.replicas", Integer.toString(replicas - 1));
+            }
+            wanted.add(new NewTopic(f[0], Integer.parseInt(f[1]), replicas).configs(configs));
         }
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

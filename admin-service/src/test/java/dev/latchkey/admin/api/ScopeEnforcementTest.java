@@ -68,4 +68,15 @@ class ScopeEnforcementTest {
         as(TestTokens.unsigned("read:clients")).get("/api/v2/clients").then().statusCode(401);
         as("not.a.jwt").get("/api/v2/clients").then().statusCode(401);
     }
+
+    /**
+     * The leeway on {@code exp} is the platform's documented 30 s (token-service's {@code latchkey.token.clock-skew}),
+     * not smallrye-jwt's default of 60 s: a token 29 s past its expiry still works, one 31 s past it does not.
+     */
+    @Test
+    void expiredTokensAreAcceptedForThirtySecondsOnly() {
+        as(TestTokens.expiredSecondsAgo(29, "read:clients")).get("/api/v2/clients").then().statusCode(200);
+        as(TestTokens.expiredSecondsAgo(31, "read:clients")).get("/api/v2/clients").then().statusCode(401)
+                .body("errorCode", equalTo("token_expired"));
+    }
 }

@@ -14,6 +14,7 @@ import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
 
 /**
@@ -48,6 +49,15 @@ public final class TestTokens {
         JwtClaims c = claims(String.join(" ", scopes), 600);
         c.setExpirationTimeMinutesInTheFuture(-10);
         c.setIssuedAtToNow();
+        return sign(c, KEY.getPrivate(), KID, AlgorithmIdentifiers.RSA_USING_SHA256);
+    }
+
+    /** A token that expired this many seconds ago (negative: expires in the future), issued a minute before that. */
+    public static String expiredSecondsAgo(long seconds, String... scopes) {
+        JwtClaims c = claims(String.join(" ", scopes), 600);
+        long now = NumericDate.now().getValue();
+        c.setExpirationTime(NumericDate.fromSeconds(now - seconds));
+        c.setIssuedAt(NumericDate.fromSeconds(now - seconds - 60));
         return sign(c, KEY.getPrivate(), KID, AlgorithmIdentifiers.RSA_USING_SHA256);
     }
 

@@ -44,6 +44,11 @@ public class CrossOriginRequests {
             "/oauth/token", "/co/authenticate");
     /** Endpoints any origin may read (no credentials): {@code /userinfo} and everything under these prefixes. */
     public static final Set<String> PUBLIC_PATHS = Set.of("/userinfo", "/.well-known/");
+    /**
+     * Endpoints Lock calls with no client named and no credentials ({@code /user/geoloc/country}): readable from an
+     * origin that some client lists, as a preflight is decided.
+     */
+    public static final Set<String> LISTED_PATHS = Set.of("/user/geoloc/country");
 
     /** Request headers auth0.js and plain HTTP clients send; any other makes the preflight fail in the browser. */
     static final Set<String> ALLOWED_HEADERS = Set.of("content-type", "auth0-client", "x-request-language",
@@ -88,8 +93,10 @@ public class CrossOriginRequests {
         String origin = rc.request().getHeader(HttpHeaders.ORIGIN);
         String path = rc.normalizedPath();
         boolean client = CLIENT_PATHS.contains(path);
-        boolean open = !client && isPublic(path);
-        if (origin == null || (!client && !open) || sameOrigin(origin, rc.request().getHeader(HttpHeaders.HOST))) {
+        boolean listed = LISTED_PATHS.contains(path);
+        boolean open = !client && !listed && isPublic(path);
+        if (origin == null || (!client && !listed && !open)
+                || sameOrigin(origin, rc.request().getHeader(HttpHeaders.HOST))) {
             rc.next();
             return;
         }
@@ -106,12 +113,23 @@ public class CrossOriginRequests {
             rc.next();
             return;
         }
+        if (listed) {
+            if (listedByAnyClient(origin)) {
+                response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+                if (preflight) {
+                    preflight(rc, "GET");
+                    return;
+                }
+            } else if (preflight) {
+                refuse(response);
+                return;
+            }
+            rc.next();
+            return;
+        }
         if (preflight) {
             if (!listedByAnyClient(origin)) {
-                response.setStatusCode(403).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                        .end("{\"error\":\"access_denied\",\"error_description\":"
-                                + "\"This origin is not allowed to call this endpoint.\"}");
+                refuse(response);
                 return;
             }
             response.putHeader(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, origin)
@@ -128,6 +146,13 @@ public class CrossOriginRequests {
             }
         });
         rc.next();
+    }
+
+    private static void refuse(HttpServerResponse response) {
+        response.setStatusCode(403).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .end("{\"error\":\"access_denied\",\"error_description\":"
+                        + "\"This origin is not allowed to call this endpoint.\"}");
     }
 
     private static void preflight(RoutingContext rc, String methods) {
@@ -165,8 +190,8 @@ public class CrossOriginRequests {
      * port whose host is exactly one label more than {@code domain}: {@code https://*.example.com} admits
      * {@code https://shop.example.com}, not {@code https://example.com} nor {@code https://a.b.example.com}.
      */
-    static boolean allows(ClientConfig client, String origin) {
-        return !"null".equals(origin) && client.allowedOrigins().stream()
+    public static boolean allows(ClientConfig client, String origin) {
+        return origin != null && !"null".equals(origin) && client.allowedOrigins().stream()
                 .anyMatch(o -> matches(strip(o), origin));
     }
 

@@ -38,6 +38,7 @@ import dev.latchkey.token.login.Outcome;
 import dev.latchkey.token.login.Outcome.ErrorPage;
 import dev.latchkey.token.login.Outcome.FormPost;
 import dev.latchkey.token.login.Outcome.Redirect;
+import dev.latchkey.token.login.Outcome.WebMessage;
 import dev.latchkey.token.service.AuthError;
 
 /**
@@ -77,11 +78,13 @@ public class AuthorizeResource {
     private final Template errorPage;
     private final Template formPost;
     private final CrossOriginLogins logins;
+    private final WebMessagePage webMessage;
 
     public AuthorizeResource(AuthorizeRequests requests, LoginConfig config, ObjectMapper mapper,
             @Location("login.html") Template login, @Location("error.html") Template errorPage,
-            @Location("form-post.html") Template formPost, CrossOriginLogins logins) {
+            @Location("form-post.html") Template formPost, CrossOriginLogins logins, WebMessagePage webMessage) {
         this.requests = requests;
+        this.webMessage = webMessage;
         this.formPost = formPost;
         this.logins = logins;
         this.config = config;
@@ -137,6 +140,7 @@ public class AuthorizeResource {
                     .data("description", e.description()).render(), null);
             case FormPost f -> PasswordlessResource.html(200,
                     formPost.data("action", f.action()).data("fields", f.fields()).render());
+            case WebMessage w -> webMessage.render(w);
         };
     }
 

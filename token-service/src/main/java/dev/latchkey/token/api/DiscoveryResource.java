@@ -43,7 +43,7 @@ public class DiscoveryResource {
         d.put("jwks_uri", issuer + ".well-known/jwks.json");
         d.put("scopes_supported", List.of("openid", "profile", "email", "phone", "offline_access"));
         d.put("response_types_supported", List.of("code", "token", "id_token", "id_token token"));
-        d.put("response_modes_supported", List.of("query", "fragment", "form_post"));
+        d.put("response_modes_supported", List.of("query", "fragment", "form_post", "web_message"));
         d.put("grant_types_supported", List.of(Grants.AUTHORIZATION_CODE, Grants.REFRESH_TOKEN,
                 Grants.CLIENT_CREDENTIALS, Grants.IMPLICIT, Grants.PASSWORDLESS_OTP));
         d.put("subject_types_supported", List.of("public"));

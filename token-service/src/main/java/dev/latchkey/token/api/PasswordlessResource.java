@@ -28,6 +28,7 @@ import dev.latchkey.token.grant.TokenResponse;
 import dev.latchkey.token.login.Outcome.ErrorPage;
 import dev.latchkey.token.login.Outcome.FormPost;
 import dev.latchkey.token.login.Outcome.Redirect;
+import dev.latchkey.token.login.Outcome.WebMessage;
 import dev.latchkey.token.login.PasswordlessVerification;
 
 /** {@code GET /passwordless/verify_redirect} and the legacy {@code POST /passwordless/verify}. */
@@ -39,9 +40,12 @@ public class PasswordlessResource {
     private final Template formPost;
     private final CrossOriginRequests origins;
 
+    private final WebMessagePage webMessage;
+
     public PasswordlessResource(PasswordlessVerification passwordless, @Location("error.html") Template errorPage,
-            @Location("form-post.html") Template formPost, CrossOriginRequests origins) {
+            @Location("form-post.html") Template formPost, CrossOriginRequests origins, WebMessagePage webMessage) {
         this.passwordless = passwordless;
+        this.webMessage = webMessage;
         this.origins = origins;
         this.errorPage = errorPage;
         this.formPost = formPost;
@@ -69,6 +73,7 @@ public class PasswordlessResource {
             case FormPost f -> html(200, formPost.data("action", f.action()).data("fields", f.fields()).render());
             case ErrorPage e -> html(e.status(), errorPage.data("error", e.error())
                     .data("description", e.description()).render());
+            case WebMessage w -> webMessage.render(w);
         });
     }
 

@@ -21,6 +21,17 @@ public interface LoginConfig {
     @WithDefault("en,fr,de,es")
     List<String> languages();
 
+    /** Tenant name Lock is told in {@code /client/{client_id}.js} (Auth0's tenant; Lock shows nothing of it). */
+    @WithDefault("latchkey")
+    String tenant();
+
+    /**
+     * Country {@code /user/geoloc/country} answers (Lock's default for the phone number) when the browser's
+     * {@code Accept-Language} names no region: there is no geo-IP database here.
+     */
+    @WithDefault("US")
+    String defaultCountry();
+
     /** Client id the demo regular web app under {@code /demo} logs in as (a public client: PKCE, no secret). */
     @WithDefault("demo-app")
     String demoClientId();

@@ -7,6 +7,7 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.latchkey.common.config.ClientConfig;
+import dev.latchkey.common.cors.CrossOriginRequests;
 import dev.latchkey.token.grant.Apis;
 import dev.latchkey.token.grant.Apis.Api;
 import dev.latchkey.token.grant.TokenSetIssuer;
@@ -18,15 +19,16 @@ import dev.latchkey.token.service.Scopes;
 /**
  * The rules every authorization request passes, wherever it arrives: {@code GET /authorize} checks them before the
  * login page is shown (so nobody is asked for a code that cannot lead anywhere), {@code verify_redirect} after the
- * code is typed. A redirect_uri the client has not registered gets our error page; any other refusal goes back to
- * it, in the response mode asked for.
+ * code is typed. A redirect_uri the client has not registered (for {@code web_message}: whose origin it does not
+ * allow) gets our error page; any other refusal goes back to it, in the response mode asked for.
  */
 @ApplicationScoped
 public class AuthorizationRules {
 
     private static final Set<String> RESPONSE_TYPES = Set.of("code", "token", "id_token", "id_token token",
             "token id_token");
-    private static final Set<String> RESPONSE_MODES = Set.of("query", "fragment", "form_post");
+    private static final Set<String> RESPONSE_MODES = Set.of("query", "fragment", "form_post",
+            Callback.WEB_MESSAGE);
 
     private final Apis apis;
 
@@ -56,16 +58,25 @@ public class AuthorizationRules {
      */
     public Decision check(ClientConfig client, Map<String, String> p) {
         String redirectUri = p.get("redirect_uri");
-        if (redirectUri == null && client.callbacks().size() == 1) {
-            redirectUri = client.callbacks().getFirst();
-        }
-        if (redirectUri == null || !client.callbacks().contains(redirectUri)) {
-            return new Refused(new ErrorPage(400, "invalid_request",
-                    "The redirect_uri is missing or not registered for this application."));
-        }
         String responseType = p.getOrDefault("response_type", "").strip();
         boolean code = "code".equals(responseType);
         String mode = p.getOrDefault("response_mode", code ? "query" : "fragment");
+        if (Callback.WEB_MESSAGE.equals(mode)) {
+            // The answer is posted to the framing window at the redirect_uri's origin, never navigated to: what
+            // must be registered is that origin (Auth0's "Allowed Web Origins"), as for every cross-origin call.
+            if (redirectUri == null || !CrossOriginRequests.allows(client, CrossOriginLogins.origin(redirectUri))) {
+                return new Refused(new ErrorPage(400, "invalid_request", "The redirect_uri's origin is not in the "
+                        + "allowed_origins of this application (needed for response_mode=web_message)."));
+            }
+        } else {
+            if (redirectUri == null && client.callbacks().size() == 1) {
+                redirectUri = client.callbacks().getFirst();
+            }
+            if (redirectUri == null || !client.callbacks().contains(redirectUri)) {
+                return new Refused(new ErrorPage(400, "invalid_request",
+                        "The redirect_uri is missing or not registered for this application."));
+            }
+        }
         Callback back = new Callback(redirectUri, mode, p.get("state"));
         if (!RESPONSE_TYPES.contains(responseType)) {
             return refuse(back, "unsupported_response_type", responseType.isEmpty()

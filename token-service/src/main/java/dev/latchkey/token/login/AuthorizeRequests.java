@@ -17,8 +17,8 @@ import dev.latchkey.token.service.AuthError;
 
 /**
  * Checks a {@code GET /authorize} request before the hosted login page is shown (or a login ticket is taken): the
- * {@link AuthorizationRules} of every authorization, then what only the page needs: no {@code prompt=none} (there is
- * no session to reuse) and a passwordless connection to sign in with.
+ * {@link AuthorizationRules} of every authorization, then what only the page needs: no {@code prompt=none} without a
+ * login ticket (there is no session to reuse) and a passwordless connection to sign in with.
  */
 @ApplicationScoped
 public class AuthorizeRequests {
@@ -65,8 +65,9 @@ public class AuthorizeRequests {
 
     private Result page(AuthorizationRequest request, Map<String, String> q) {
         Callback back = request.callback();
-        if ("none".equals(q.get("prompt"))) {
-            // There is no login session to reuse: every sign-in asks for a code.
+        if ("none".equals(q.get("prompt")) && q.get("login_ticket") == null) {
+            // There is no login session to reuse: every sign-in asks for a code. A login ticket (Lock's and
+            // auth0.js's popup-less passwordlessLogin, prompt=none in an iframe) is the sign-in itself.
             return new Refused(back.error("login_required", "The user must sign in."));
         }
         List<ConnectionConfig> usable = new ArrayList<>();
