@@ -55,6 +55,8 @@ class MalformedInputFuzzIT {
             new Endpoint("POST", "/userinfo", "form", false),
             new Endpoint("GET", "/.well-known/openid-configuration", "none", false),
             new Endpoint("GET", "/.well-known/jwks.json", "none", false),
+            new Endpoint("GET", "/client/{id}.js", "none", false),
+            new Endpoint("GET", "/user/geoloc/country", "none", false),
             new Endpoint("GET", "/demo", "query", false),
             new Endpoint("GET", "/demo/login", "query", false),
             new Endpoint("GET", "/demo/callback", "query", false),
@@ -106,7 +108,7 @@ class MalformedInputFuzzIT {
         check(failures, "POST", "/oauth/token", Map.of("Content-Type", "application/x-www-form-urlencoded"),
                 bytes("grant_type=%zz&client_id=%E0%A4%A"));
         check(failures, "GET", "/userinfo", Map.of("Authorization", "Bearer " + arrayHeaderToken()), null);
-        for (int depth : new int[] {1_000, 5_000, 10_000}) {
+        for (int depth : new int[]{1_000, 5_000, 10_000}) {
             for (String path : List.of("/api/v2/clients", "/api/v2/connections")) {
                 check(failures, "POST", path, Map.of("Content-Type", "application/json", "Authorization", mgmt),
                         bytes("{\"name\":" + "[".repeat(depth) + "]".repeat(depth) + "}"));
@@ -221,7 +223,7 @@ class MalformedInputFuzzIT {
             }
             case 2 -> bytes(pick(random, List.of("", "{", "}", "null", "[]", "\"x\"", "1", "{\"a\":1,\"a\":2}",
                     "{\"client_id\":", "\u0000", "{\"a\":\"\\ud800\"}", "{'a':1}", "{\"a\":1}garbage")));
-            case 3 -> new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, '"', '}'};
+            case 3 -> new byte[]{'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, (byte) 0xFF, '"', '}'};
             default -> {
                 StringBuilder b = new StringBuilder("{");
                 int n = 1 + random.nextInt(6);
@@ -292,7 +294,7 @@ class MalformedInputFuzzIT {
         String all = new String(raw, StandardCharsets.ISO_8859_1);
         int end = all.indexOf("\r\n\r\n");
         if (!all.startsWith("HTTP/1.") || end < 0) {
-            return new String[] {"599", "no HTTP response: " + all};
+            return new String[]{"599", "no HTTP response: " + all};
         }
         String status = all.substring(9, 12);
         String headers = all.substring(0, end).toLowerCase(Locale.ROOT);
@@ -300,7 +302,7 @@ class MalformedInputFuzzIT {
         if (headers.contains("transfer-encoding: chunked")) {
             body = dechunk(body);
         }
-        return new String[] {status, new String(body, StandardCharsets.UTF_8)};
+        return new String[]{status, new String(body, StandardCharsets.UTF_8)};
     }
 
     private static byte[] dechunk(byte[] chunked) {

@@ -49,8 +49,23 @@ public class FrameworkErrorMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (percentDecoding(e)) {
+            // @FormParam forms are decoded by Quarkus REST's form parser, past any reader interceptor.
+            LOG.debugf("400: %s", e.getMessage());
+            return respond(FrameworkError.MALFORMED_BODY, 400, "The request body is not valid form encoding.");
+        }
         LOG.error("request failed", e);
         return respond(FrameworkError.SERVER_ERROR, 500, FrameworkError.SERVER_ERROR.description);
+    }
+
+    /** Thrown by the framework's own percent-decoder, not by a service: the input's fault. */
+    static boolean percentDecoding(Throwable e) {
+        if (!(e instanceof IllegalArgumentException) || e.getStackTrace().length == 0) {
+            return false;
+        }
+        String thrower = e.getStackTrace()[0].getClassName();
+        return thrower.equals("org.jboss.resteasy.reactive.common.util.URLUtils")
+                || thrower.equals("java.net.URLDecoder");
     }
 
     private Response respond(FrameworkError error, int status, String description) {
