@@ -151,7 +151,11 @@ public final class Suite {
         e.put("LATCHKEY_OTP_SMS_TOPIC", "suite." + RUN + ".sms");
         e.put("LATCHKEY_OTP_EMAIL_TOPIC", "suite." + RUN + ".email");
         e.put("LATCHKEY_OTP_IP_LIMIT", "100000");
+        // KafkaOutageIT starts 20 codes a second for about half a minute, over the default 1000 a minute.
+        e.put("LATCHKEY_OTP_CLIENT_LIMIT", "100000");
         e.put("LATCHKEY_DELIVERY_GROUP", "suite-" + RUN);
+        // Static membership of delivery's consumers, as the Kubernetes manifests set it (the pod's name).
+        e.put("LATCHKEY_INSTANCE_ID", "suite-" + RUN + "-delivery");
         e.put("LATCHKEY_DELIVERY_OUTBOX", "true");
         e.put("LATCHKEY_SMTP_PORT", Integer.toString(smtpGate.port()));
         e.put("LATCHKEY_MANAGEMENT_CLIENT_ID", managementId);

@@ -27,6 +27,11 @@ public enum DeliveryState {
     RETRYING,
     /** The code expired before it could be sent; nothing more is sent. */
     EXPIRED,
+    /**
+     * The code was no longer the recipient's current one when its turn came (its start answered 503 and took it
+     * back, a newer code replaced it, or it was used): nothing is sent, and this is not an error.
+     */
+    REVOKED,
     /** Failed for good ({@code reason}). */
     FAILED,
     /** The event was put on the dead-letter topic. */

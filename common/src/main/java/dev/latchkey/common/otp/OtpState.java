@@ -1,7 +1,8 @@
 package dev.latchkey.common.otp;
 
 /**
- * The one definition of the OTP state in Redis, shared by otp-service (writes) and token-service (verifies). Every
+ * The one definition of the OTP state in Redis, shared by otp-service (writes), token-service (verifies) and
+ * delivery-service (sends an event only while the code hash's {@code id} is the event's id). Every
  * key of one recipient carries the same hash tag, {@code {<connection>|<recipient>}}, so the Lua scripts that touch
  * them run on one Redis Cluster slot.
  *
@@ -11,7 +12,8 @@ package dev.latchkey.common.otp;
  *     client    client_id the code was issued to
  *     attempts  wrong guesses still allowed (starts at the connection's max_attempts)
  *     exp       expiry, epoch milliseconds
- *     id        delivery event id (the _id returned by /passwordless/start)
+ *     id        delivery event id (the _id returned by /passwordless/start); delivery-service drops an event whose
+ *               id is not the one here (the code was taken back, replaced or used)
  *     params    authParams JSON given at start (scope, state, redirect_uri, response_type, nonce, audience)
  * otp:{sms|+15551234567}:fails  STRING counter of wrong guesses across codes, EXPIRE 1 h from the first; a new code
  *                               does not reset it (NIST 800-63B)

@@ -14,12 +14,24 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
  * token-service reads. Phones: libphonenumber, E.164 only (a leading +). Emails: trimmed and lower-cased whole (the
  * design asked for the domain only; lower-casing the local part too keeps John@x.com and john@x.com one user, as
  * Auth0 does).
+ *
+ * <p>
+ * An email is accepted only if the mailer would send it to exactly that address, so that a start never answers 200
+ * for a message delivery-service cannot send (delivery-service's SMTP sender checks the same rule before sending).
+ * The mailer (Vert.x mail, behind quarkus-mailer) reads {@code a<b@c.d>} as "a" &lt;b@c.d&gt; and
+ * {@code a@b.c(d)} as a@b.c with the name d, refuses any {@code ,} {@code <} {@code >}, and speaks no SMTPUTF8, so
+ * what it is given must be a plain RFC 5321 mailbox: a dot-atom local part of RFC 5322 {@code atext} (at most 64
+ * characters), {@code @}, and a host name of two or more labels of letters, digits and inner hyphens, all ASCII.
+ * Quoted local parts, address literals and internationalised addresses are refused.
  */
 public final class Recipients {
 
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
-    // Shape check only (one @, no spaces, a dot in the domain); deliverability is the SMTP server's business.
-    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s.]+(\\.[^@\\s.]+)+$");
+    private static final String ATOM = "[a-z0-9!#$%&'*+/=?^_`{|}~-]+";
+    private static final String LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+    // Matched after lower-casing. Deliverability (does the mailbox exist) is the SMTP server's business.
+    private static final Pattern EMAIL = Pattern.compile("(?=[^@]{1,64}@)" + ATOM + "(?:\\." + ATOM + ")*@" + LABEL
+            + "(?:\\." + LABEL + ")+");
 
     private Recipients() {
     }
@@ -37,6 +49,7 @@ public final class Recipients {
         }
     }
 
+    /** The normal form of an email address (trimmed, lower-cased), if the mailer can send to it as it is. */
     public static Optional<String> email(String raw) {
         if (raw == null || raw.length() > 254) {
             return Optional.empty();

@@ -14,6 +14,12 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * is throttled on its own; this turns the other channel's incoming Kafka channels (and its retry topic) off. Read
  * from the environment (or the system property {@code latchkey.delivery.channels}) because the messaging channels'
  * {@code enabled} switches must be known before the application's own configuration is.
+ * <p>
+ * {@code LATCHKEY_INSTANCE_ID} (in Kubernetes the pod's name; unset by default): the consumers join their groups as
+ * static members (Kafka's KIP-345), {@code <instance>-<channel>}, so a process that restarts under the same name takes
+ * its partitions back at once, without a rebalance and without waiting for its old session to time out. The
+ * price: a member that goes away for good keeps its partitions until its session timeout. Each live process of a
+ * group needs its own name (two with one name fence each other), hence no default.
  */
 public class DeliveryChannelsConfigSource implements ConfigSource {
 
@@ -22,10 +28,15 @@ public class DeliveryChannelsConfigSource implements ConfigSource {
     private final Map<String, String> properties;
 
     public DeliveryChannelsConfigSource() {
-        this(System.getProperty("latchkey.delivery.channels", System.getenv("LATCHKEY_DELIVERY_CHANNELS")));
+        this(System.getProperty("latchkey.delivery.channels", System.getenv("LATCHKEY_DELIVERY_CHANNELS")),
+                System.getProperty("latchkey.delivery.instance-id", System.getenv("LATCHKEY_INSTANCE_ID")));
     }
 
     DeliveryChannelsConfigSource(String value) {
+        this(value, null);
+    }
+
+    DeliveryChannelsConfigSource(String value, String instanceId) {
         Set<String> wanted = Set.copyOf(Arrays.stream((value == null || value.isBlank() ? "sms,email" : value)
                 .split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList());
         if (wanted.isEmpty() || !CHANNELS.containsAll(wanted)) {
@@ -37,6 +48,11 @@ public class DeliveryChannelsConfigSource implements ConfigSource {
             String on = String.valueOf(wanted.contains(channel));
             p.put("mp.messaging.incoming." + channel + ".enabled", on);
             p.put("mp.messaging.incoming." + channel + "-retry.enabled", on);
+            if (instanceId != null && !instanceId.isBlank()) {
+                p.put("mp.messaging.incoming." + channel + ".group.instance.id", instanceId.strip() + "-" + channel);
+                p.put("mp.messaging.incoming." + channel + "-retry.group.instance.id",
+                        instanceId.strip() + "-" + channel + "-retry");
+            }
         }
         this.properties = Map.copyOf(p);
     }

@@ -36,6 +36,7 @@ import dev.latchkey.delivery.service.DeliveryOutcome.Failed;
 import dev.latchkey.delivery.service.DeliveryOutcome.FailedOver;
 import dev.latchkey.delivery.service.DeliveryOutcome.Receipt;
 import dev.latchkey.delivery.service.DeliveryOutcome.Retry;
+import dev.latchkey.delivery.service.DeliveryOutcome.Revoked;
 import dev.latchkey.delivery.service.DeliveryOutcome.Sent;
 import dev.latchkey.delivery.service.Report;
 
@@ -96,6 +97,7 @@ public class DeliveryPublisher {
                 yield status(status(report, s.providerId(), null, s.segments(), report.attempt()), trace);
             }
             case Expired x -> status(status(report, null, x.reason(), null, report.attempt()), trace);
+            case Revoked v -> status(status(report, null, v.reason(), null, report.attempt()), trace);
             case Duplicate d -> status(status(report, d.providerId(), "already " + d.previousState(), null,
                     report.attempt()), trace);
             case Retry r -> retry(retryTopic(channel), source, r.nextAttempt(), r.notBefore(), r.reason())

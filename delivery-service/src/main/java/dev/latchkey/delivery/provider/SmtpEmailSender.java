@@ -19,6 +19,7 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.mail.MailClient;
 
 import dev.latchkey.common.config.ConnectionConfig;
+import dev.latchkey.common.recipient.Recipients;
 
 /**
  * Sends email over SMTP, non-blocking: through the service's mailer (quarkus-mailer, {@code quarkus.mailer.*}), or
@@ -78,6 +79,13 @@ public class SmtpEmailSender implements Provider {
 
     @Override
     public Uni<String> send(Step step, Outgoing message) {
+        if (!Recipients.email(message.recipient()).map(message.recipient()::equals).orElse(false)) {
+            // The rule otp-service's start checks (common's Recipients): the mailer would refuse this address, or
+            // send to another one ("a<b@c.d>" goes to b@c.d). No server will take it: no retry, one log line.
+            return Uni.createFrom().failure(new ProviderException(
+                    "smtp: the recipient is not an address the mailer can send to as it is",
+                    ProviderException.Kind.PERMANENT));
+        }
         Email email = new Email(step.setting(FROM), message.recipient(), message.subject(), message.text(),
                 message.html(), message.eventId(), message.language());
         String host = step.setting(HOST);

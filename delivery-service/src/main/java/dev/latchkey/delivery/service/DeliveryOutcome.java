@@ -18,6 +18,10 @@ public sealed interface DeliveryOutcome {
     record Expired(String reason) implements DeliveryOutcome {
     }
 
+    /** The event's code is no longer the recipient's current one ({@code reason} says why); nothing was sent. */
+    record Revoked(String reason) implements DeliveryOutcome {
+    }
+
     /** The event was already handled under its id (a redelivery); nothing was sent this time. */
     record Duplicate(String previousState, String provider, String providerId) implements DeliveryOutcome {
     }
@@ -49,6 +53,7 @@ public sealed interface DeliveryOutcome {
         return switch (this) {
             case Sent s -> DeliveryState.SENT;
             case Expired x -> DeliveryState.EXPIRED;
+            case Revoked v -> DeliveryState.REVOKED;
             case Duplicate d -> DeliveryState.DUPLICATE;
             case Retry r -> DeliveryState.RETRYING;
             case Failed f -> DeliveryState.FAILED;
@@ -62,6 +67,7 @@ public sealed interface DeliveryOutcome {
         return switch (this) {
             case Sent s -> s.provider();
             case Expired x -> null;
+            case Revoked v -> null;
             case Duplicate d -> d.provider();
             case Retry r -> r.provider();
             case Failed f -> f.provider();

@@ -26,10 +26,12 @@ import dev.latchkey.delivery.provider.Step;
 import dev.latchkey.delivery.service.DeliveryOutcome.Expired;
 import dev.latchkey.delivery.service.DeliveryOutcome.Failed;
 import dev.latchkey.delivery.service.DeliveryOutcome.Retry;
+import dev.latchkey.delivery.store.IssuedCodes;
 
 /**
- * One attempt at one delivery event: check it and its expiry, find its connection and route, render the message,
- * and hand it to the {@link Dispatcher} for the route's step. Every path ends in a {@link DeliveryOutcome}; only a bug
+ * One attempt at one delivery event: check it, its expiry and that its code is still the recipient's current one
+ * ({@link IssuedCodes}), find its connection and route, render the message, and hand it to the {@link Dispatcher} for
+ * the route's step. Every path ends in a {@link DeliveryOutcome}; only a bug
  * ends in a failed Uni.
  */
 @ApplicationScoped
@@ -42,16 +44,19 @@ public class DeliveryService {
     private final Dispatcher dispatcher;
     private final OutcomeRecorder records;
     private final DeliveryConfig config;
+    private final IssuedCodes codes;
     private final Clock clock;
 
     public DeliveryService(ConfigView configView, PlatformCipher cipher, MessageRenderer renderer,
-            Providers providers, Dispatcher dispatcher, OutcomeRecorder records, DeliveryConfig config, Clock clock) {
+            Providers providers, Dispatcher dispatcher, OutcomeRecorder records, IssuedCodes codes,
+            DeliveryConfig config, Clock clock) {
         this.configView = configView;
         this.cipher = cipher;
         this.renderer = renderer;
         this.providers = providers;
         this.dispatcher = dispatcher;
         this.records = records;
+        this.codes = codes;
         this.config = config;
         this.clock = clock;
     }
@@ -78,6 +83,16 @@ public class DeliveryService {
         if (OutcomeRecorder.expiredAt(a, clock.instant())) {
             return records.expire(a);
         }
+        // Before every attempt (a retry too): a code taken back by its start, replaced or used is not sent.
+        return codes.check(a.event()).chain(verdict -> switch (verdict) {
+            case CURRENT -> current(a);
+            case GONE -> records.revoke(a, "the code is no longer held for the recipient (taken back by a refused"
+                    + " start, used, or expired)");
+            case REPLACED -> records.revoke(a, "a newer code replaced this one");
+        });
+    }
+
+    private Uni<DeliveryOutcome> current(Attempt a) {
         Optional<ConnectionConfig> found = configView.connection(a.event().connection());
         if (found.isEmpty()) {
             if (!configView.caughtUp()) {

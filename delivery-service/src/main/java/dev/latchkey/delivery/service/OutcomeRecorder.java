@@ -17,6 +17,7 @@ import dev.latchkey.delivery.config.DeliveryConfig;
 import dev.latchkey.delivery.service.DeliveryOutcome.Duplicate;
 import dev.latchkey.delivery.service.DeliveryOutcome.Expired;
 import dev.latchkey.delivery.service.DeliveryOutcome.Failed;
+import dev.latchkey.delivery.service.DeliveryOutcome.Revoked;
 import dev.latchkey.delivery.store.DeliveryLedger;
 import dev.latchkey.delivery.store.DeliveryLedger.Claim;
 import dev.latchkey.delivery.store.DeliveryLedger.Claiming;
@@ -83,6 +84,13 @@ public class OutcomeRecorder {
         String reason = "code expired at " + a.event().expiresAt();
         return ledger.claim(a.subject(), a.number(), Claiming.end(State.EXPIRED, reason, null), now, ttl(a, now))
                 .map(claim -> terminal(claim, new Expired(reason)));
+    }
+
+    /** Ends the event as revoked (nothing sent), unless the ledger says it was handled already. */
+    public Uni<DeliveryOutcome> revoke(Attempt a, String reason) {
+        Instant now = clock.instant();
+        return ledger.claim(a.subject(), a.number(), Claiming.end(State.REVOKED, reason, null), now, ttl(a, now))
+                .map(claim -> terminal(claim, new Revoked(reason)));
     }
 
     /** Ends the event as failed without a provider call, unless the ledger says it was handled already. */

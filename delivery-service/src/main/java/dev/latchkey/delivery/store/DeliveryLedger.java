@@ -46,6 +46,8 @@ public class DeliveryLedger {
 
         /** Claimed by an attempt that is calling (or died calling) its provider. */
         CALLING, SENT, FAILED, EXPIRED,
+        /** Not sent: the event's code was no longer the recipient's current one. */
+        REVOKED,
         /** Waiting for a later attempt, which alone may claim it again. */
         RETRYING;
 

@@ -123,7 +123,8 @@ public final class DeliveryBench {
                 producer.send(new ProducerRecord<>(smsTopic, to, JSON.writeValueAsBytes(e)));
             }
             for (int i = 0; i < emailCount; i++) {
-                String to = "bench-" + run + "-" + (i % 100) + "@bench.test";
+                // One address per event: only a recipient's latest code is sent.
+                String to = "bench-" + run + "-" + i + "@bench.test";
                 DeliveryEvent e = event(cipher, clientId, emailConnection, "email", to, Duration.ofMinutes(30));
                 producer.send(new ProducerRecord<>(emailTopic, to, JSON.writeValueAsBytes(e)));
             }
@@ -315,14 +316,19 @@ public final class DeliveryBench {
         }
     }
 
+    private static final CodeRecords CODES = new CodeRecords();
+
+    /** An event, its code written to Redis first as a start does (delivery-service sends only current codes). */
     private static DeliveryEvent event(PlatformCipher cipher, String clientId, String connection, String channel,
             String to, Duration ttl) {
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now();
-        return new DeliveryEvent(id, clientId, connection, channel, to, "code",
+        DeliveryEvent e = new DeliveryEvent(id, clientId, connection, channel, to, "code",
                 cipher.encrypt(String.format("%06d", Math.floorMod(id.hashCode(), 1_000_000)),
                         DeliveryEvent.cipherContext(id)),
                 null, "en", now, now.plus(ttl));
+        CODES.issue(e);
+        return e;
     }
 
     /** Messages/s in consecutive slices of {@code sliceMillis} from {@code first}. */

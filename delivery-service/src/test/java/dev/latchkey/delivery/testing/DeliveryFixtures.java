@@ -26,11 +26,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.redis.datasource.RedisDataSource;
+
 import dev.latchkey.common.config.ClientConfig;
 import dev.latchkey.common.config.ConfigView;
 import dev.latchkey.common.config.ConnectionConfig;
 import dev.latchkey.common.crypto.PlatformCipher;
 import dev.latchkey.common.event.DeliveryEvent;
+import dev.latchkey.common.otp.OtpState;
 import dev.latchkey.common.testing.ConfigTopicPublisher;
 import dev.latchkey.common.testing.LocalServers;
 import dev.latchkey.delivery.service.Routes;
@@ -51,9 +54,11 @@ public class DeliveryFixtures {
     private final ConfigView view;
     private final ConfigTopicPublisher config = new ConfigTopicPublisher();
     private final KafkaProducer<String, byte[]> producer;
+    private final RedisDataSource redis;
 
-    public DeliveryFixtures(PlatformCipher cipher, ObjectMapper mapper, ConfigView view) {
+    public DeliveryFixtures(PlatformCipher cipher, ObjectMapper mapper, ConfigView view, RedisDataSource redis) {
         this.cipher = cipher;
+        this.redis = redis;
         this.mapper = mapper;
         this.view = view;
         Properties p = new Properties();
@@ -164,8 +169,13 @@ public class DeliveryFixtures {
         return cipher.decrypt(e.codeEnc(), DeliveryEvent.cipherContext(e.eventId()));
     }
 
-    /** Publishes the event the way otp-service does: keyed by recipient, JSON. */
+    /**
+     * Publishes the event the way otp-service does: its code written to Redis first (the recipient's code hash, whose
+     * {@code id} is the event id: delivery-service sends only the current code), then the event keyed by recipient,
+     * JSON.
+     */
     public void send(String topic, DeliveryEvent event) {
+        issue(event);
         try {
             sendRaw(topic, event.recipient(), mapper.writeValueAsBytes(event));
         } catch (Exception e) {
@@ -175,6 +185,7 @@ public class DeliveryFixtures {
 
     /** As {@link #send(String, DeliveryEvent)}, with record headers (trace context, request id). */
     public void send(String topic, DeliveryEvent event, Map<String, String> headers) {
+        issue(event);
         try {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.recipient(),
                     mapper.writeValueAsBytes(event));
@@ -183,6 +194,28 @@ public class DeliveryFixtures {
         } catch (Exception e) {
             throw new IllegalStateException("could not publish to " + topic, e);
         }
+    }
+
+    /** Publishes the event without writing its code: as if its start had taken the code back before it came. */
+    public void sendWithoutCode(String topic, DeliveryEvent event) {
+        try {
+            sendRaw(topic, event.recipient(), mapper.writeValueAsBytes(event));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes the event's code as otp-service's start does (only the fields delivery-service reads). */
+    public void issue(DeliveryEvent event) {
+        String key = OtpState.codeKey(event.connection(), event.recipient());
+        redis.hash(String.class).hset(key, Map.of(OtpState.FIELD_ID, event.eventId(), OtpState.FIELD_EXPIRES,
+                Long.toString(event.expiresAt().toEpochMilli())));
+        redis.key().pexpireat(key, event.expiresAt().toEpochMilli());
+    }
+
+    /** Takes the event's code back, as a start that answered 503 does (no earlier code to put back). */
+    public void takeBack(DeliveryEvent event) {
+        redis.key().del(OtpState.codeKey(event.connection(), event.recipient()));
     }
 
     public void sendRaw(String topic, String key, byte[] value) {

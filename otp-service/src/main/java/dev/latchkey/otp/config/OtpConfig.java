@@ -94,10 +94,11 @@ public interface OtpConfig {
 
         /**
          * Longest wait for Kafka's acknowledgement before answering 503. Keep it above the producer's
-         * {@code delivery.timeout.ms} + {@code max.block.ms} so that a 503 means Kafka reported the event as not
-         * written, not that we stopped waiting.
+         * {@code delivery.timeout.ms} + {@code max.block.ms}, so that a 503 normally means Kafka reported the event as
+         * not written; the producer lets a record in only while its verdict is sure to come within this time
+         * ({@link dev.latchkey.otp.messaging.DeadlineSerializer}), so nothing is written after the start gave up.
          */
-        @WithDefault("10s")
+        @WithDefault("6s")
         Duration ackTimeout();
     }
 }

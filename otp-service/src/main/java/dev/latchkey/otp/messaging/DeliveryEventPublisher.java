@@ -29,7 +29,10 @@ import dev.latchkey.otp.config.OtpConfig;
  * request that issued the code ({@code traceparent} header, written by the connector's OpenTelemetry instrumentation
  * under a producer span of the request's trace), so delivery-service continues the same trace. The
  * channel's producer is idempotent with {@code acks=all} (application.properties); the returned {@link Uni} completes
- * only once the brokers acknowledged the record, and fails when Kafka reported it not written.
+ * only once the brokers acknowledged the record, and fails when Kafka reported it not written. Each record carries
+ * the time its start stops waiting ({@link DeadlineSerializer#SEND_BY_HEADER}, the start plus
+ * {@code latchkey.otp.delivery.ack-timeout}): the producer lets it in only while its verdict is sure to come by then,
+ * so a record whose start answered 503 is never written afterwards.
  */
 @ApplicationScoped
 public class DeliveryEventPublisher {
@@ -38,6 +41,7 @@ public class DeliveryEventPublisher {
     private final ObjectMapper mapper;
     private final String smsTopic;
     private final String emailTopic;
+    private final long ackTimeoutMs;
 
     public DeliveryEventPublisher(@Channel("delivery-events") MutinyEmitter<byte[]> emitter, ObjectMapper mapper,
             OtpConfig config) {
@@ -45,6 +49,7 @@ public class DeliveryEventPublisher {
         this.mapper = mapper;
         this.smsTopic = config.delivery().smsTopic();
         this.emailTopic = config.delivery().emailTopic();
+        this.ackTimeoutMs = config.delivery().ackTimeout().toMillis();
     }
 
     public Uni<Void> publish(DeliveryEvent event) {
@@ -57,6 +62,10 @@ public class DeliveryEventPublisher {
         // The request's span, current here: the connector's producer span becomes its child.
         Context trace = Context.current();
         RecordHeaders headers = new RecordHeaders();
+        // Wall-clock time, not the injected clock: it is compared with the Kafka client's own time, in this process. A
+        // margin before the start's own timeout, so that a verdict (an acknowledgement above all) is not racing it.
+        headers.add(DeadlineSerializer.SEND_BY_HEADER, DeadlineSerializer
+                .sendBy(System.currentTimeMillis() + ackTimeoutMs - DeadlineSerializer.VERDICT_MARGIN_MS));
         // The start's request id, so that delivery-service logs this event under the same id.
         if (MDC.get(RequestIds.MDC_KEY) instanceof String requestId) {
             headers.add(DeliveryEvent.REQUEST_ID_HEADER, requestId.getBytes(StandardCharsets.US_ASCII));

@@ -198,6 +198,12 @@ class StartErrorsTest {
             auth0Error(start(body("client_id", clientId, "connection", email.name(), "email", bad)), 400,
                     "bad.email", null);
         }
+        // Issue 20 §6: these used to get 200 and no mail (the mailer refuses them, or reads "a<b@…>" as b@…).
+        for (String bad : new String[]{"a<b@example.com>", "a,b@example.com", "x@example.com(y)",
+                "jo..e@example.com", "joé@example.com", "joe@exam_ple.com", "\"joe\"@example.com"}) {
+            auth0Error(start(body("client_id", clientId, "connection", email.name(), "email", bad)), 400,
+                    "bad.email", "The email address is not valid");
+        }
         auth0Error(start(body("client_id", clientId, "connection", sms.name(), "phone_number", Tenant.phone(),
                 "send", "link")), 400, "bad.send", null);
         auth0Error(start(body("client_id", clientId, "connection", email.name(), "email", Tenant.email(), "send",
