@@ -49,10 +49,6 @@ public class RequestJson {
             if (node == null || !node.isObject()) {
                 throw ManagementException.invalidBody("the request body must be a JSON object");
             }
-            if (hasNul(node)) {
-                // PostgreSQL text cannot hold NUL; no name, URL or template needs one.
-                throw ManagementException.invalidBody("strings must not contain the NUL character (\\u0000)");
-            }
             return node;
         } catch (StreamConstraintsException e) {
             // Past Jackson's limits (nesting depth, number or string length): no location to report.
@@ -100,26 +96,6 @@ public class RequestJson {
             }
         }
         return result;
-    }
-
-    private static boolean hasNul(JsonNode node) {
-        if (node.isTextual()) {
-            return node.textValue().indexOf('\0') >= 0;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> field = it.next();
-            if (field.getKey().indexOf('\0') >= 0 || hasNul(field.getValue())) {
-                return true;
-            }
-        }
-        if (node.isArray()) {
-            for (JsonNode element : node) {
-                if (hasNul(element)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static String path(JsonMappingException e) {

@@ -89,15 +89,6 @@ class MalformedInputTest {
         badRequest(send("POST", "/console/login", "application/x-www-form-urlencoded", form), "invalid_body");
     }
 
-    /** PostgreSQL text cannot hold NUL: a name with one is refused before it reaches the store. */
-    @Test
-    void nulCharacterInAJsonStringIsAnInvalidBody() throws Exception {
-        badRequest(send("POST", "/api/v2/clients", "application/json", "{\"name\":\"Shop\\u0000\"}"),
-                "invalid_body");
-        badRequest(send("POST", "/api/v2/clients", "application/json",
-                "{\"name\":\"Shop\",\"callbacks\":[\"https://a.example/\\u0000\"]}"), "invalid_body");
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"/api/v2/clients", "/api/v2/connections"})
     void unparseableContentTypeIsABadRequest(String path) throws Exception {
