@@ -336,6 +336,11 @@ public final class Suite {
         return JSON.readTree(r.body());
     }
 
+    /** A management token of the suite's bootstrap client (every scope). */
+    public String managementBearer() {
+        return managementToken;
+    }
+
     private String managementToken() throws Exception {
         long until = System.currentTimeMillis() + 30_000;
         HttpResponse<String> r;

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -24,11 +23,14 @@ import io.quarkus.security.UnauthorizedException;
 import io.vertx.core.http.HttpServerRequest;
 
 import dev.latchkey.admin.service.ManagementException;
+import dev.latchkey.common.api.FrameworkErrorMapper;
 
 /**
- * The one error contract of the Management API: {@code {"statusCode","error","message","errorCode"}} (Auth0's
- * Management API shape). 5xx are logged at ERROR with the stack; 4xx at DEBUG. No body ever carries a stack trace or
- * a Java class name. Under {@code /console}, a missing or bad token sends the browser to the sign-in page instead.
+ * The Management API's own errors in its one contract, {@code {"statusCode","error","message","errorCode"}} (Auth0's
+ * Management API shape): refusals of its use cases, missing, bad or under-scoped tokens, token-service not answering.
+ * What the framework refuses or fails on is answered by common's {@link FrameworkErrorMapper} in the same shape
+ * ({@link ManagementErrorShape}). No body ever carries a stack trace or a Java class name. Under {@code /console}, a
+ * missing or bad token sends the browser to the sign-in page instead.
  */
 public class ManagementErrorMapper {
 
@@ -94,36 +96,10 @@ public class ManagementErrorMapper {
         return error(503, "token-service is not answering; try again shortly", "temporarily_unavailable");
     }
 
-    @ServerExceptionMapper
-    public Response web(WebApplicationException e) {
-        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
-        if (status >= 500) {
-            LOG.error("request failed", e);
-            return error(status, "Internal error", null);
-        }
-        String message = switch (status) {
-            case 404 -> "Not Found";
-            case 405 -> "Method not allowed";
-            case 406 -> "Not acceptable: the API answers application/json";
-            case 415 -> "Unsupported media type: send application/json";
-            default -> Response.Status.fromStatusCode(status) == null
-                    ? "Bad request"
-                    : Response.Status.fromStatusCode(status).getReasonPhrase();
-        };
-        return error(status, message, null);
-    }
-
-    @ServerExceptionMapper
-    public Response unexpected(Throwable e) {
-        LOG.error("request failed", e);
-        return error(500, "Internal error", null);
-    }
-
     static Response error(int status, String message, String errorCode) {
         Response.Status s = Response.Status.fromStatusCode(status);
         String reason = s == null ? "Error" : s.getReasonPhrase();
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(new ManagementError(status, reason, message, errorCode)).build();
+        return FrameworkErrorMapper.json(status, new ManagementError(status, reason, message, errorCode));
     }
 
     private static Response challenge(Response r) {

@@ -6,7 +6,9 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,9 +50,15 @@ public class RequestJson {
                 throw ManagementException.invalidBody("the request body must be a JSON object");
             }
             return node;
+        } catch (StreamConstraintsException e) {
+            // Past Jackson's limits (nesting depth, number or string length): no location to report.
+            throw ManagementException.invalidBody("the request body is nested too deeply or holds too large a value");
         } catch (JsonProcessingException e) {
-            throw ManagementException.invalidBody("the request body is not valid JSON (line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            JsonLocation at = e.getLocation();
+            throw ManagementException.invalidBody(at == null
+                    ? "the request body is not valid JSON"
+                    : "the request body is not valid JSON (line " + at.getLineNr() + ", column " + at.getColumnNr()
+                            + ")");
         }
     }
 

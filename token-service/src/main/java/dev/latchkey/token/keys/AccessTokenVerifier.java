@@ -68,8 +68,12 @@ public class AccessTokenVerifier {
         String kid;
         try {
             JsonNode header = mapper.readTree(Base64.getUrlDecoder().decode(parts[0]));
-            alg = header.path("alg").asText(null);
-            kid = header.path("kid").asText(null);
+            // A JOSE header is an object with a string alg; an array, a number or a missing alg is no token of ours.
+            if (header == null || !header.isObject() || !header.path("alg").isTextual()) {
+                return Uni.createFrom().failure(invalid("Malformed token header."));
+            }
+            alg = header.path("alg").textValue();
+            kid = header.path("kid").asText("");
         } catch (Exception e) {
             return Uni.createFrom().failure(invalid("Malformed token header."));
         }
