@@ -175,9 +175,15 @@ class MalformedInputFuzzIT {
                 + ".c2ln";
     }
 
+    /**
+     * A well-formed client id that names no client. Never the suite's own: with the management token a case may be a
+     * DELETE, a PATCH or a secret rotation of the id in its path, and the tests after this one need that client.
+     */
+    private static final String ABSENT_CLIENT = "fuzz-absent-" + Suite.RUN;
+
     private static String pathSegment(Random random) {
         return pick(random, List.of("x", "%00", "a%00b", "%zz", "%", "..%2F..%2Fetc", "%C0%AF", "%FF%FE",
-                "sms%7C" + "9".repeat(300), "\u00e9", "a%20b", "x".repeat(2_000), suite.clientId));
+                "sms%7C" + "9".repeat(300), "\u00e9", "a%20b", "x".repeat(2_000), ABSENT_CLIENT));
     }
 
     /** A value as a query or form carries it, already encoded or deliberately not. */
@@ -244,7 +250,7 @@ class MalformedInputFuzzIT {
             case 3 -> pick(random, List.of("1e309", "-0", "123456789012345678901234567890", "1.5", "-1", "true",
                     "null", "false"));
             case 4 -> "\"\\ud800\"";
-            case 5 -> "\"" + suite.clientId + "\"";
+            case 5 -> "\"" + ABSENT_CLIENT + "\"";
             case 6 -> "\"%00\"";
             case 7 -> "\"\u00e9\\n\\t<script>\"";
             case 8 -> "\"\"";
