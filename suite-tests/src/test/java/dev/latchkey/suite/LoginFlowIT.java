@@ -20,10 +20,15 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -232,15 +237,15 @@ class LoginFlowIT {
 
     /** The group has exactly one member, the static member of that name. */
     private static void assertStaticMember(String group, String instanceId) throws Exception {
-        var props = new java.util.Properties();
-        props.put("bootstrap.servers", java.util.Objects.requireNonNullElse(System.getenv("LATCHKEY_KAFKA_BOOTSTRAP"),
+        Properties props = new Properties();
+        props.put("bootstrap.servers", Objects.requireNonNullElse(System.getenv("LATCHKEY_KAFKA_BOOTSTRAP"),
                 "127.0.0.1:9092"));
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+        try (Admin admin = Admin.create(props)) {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 var members = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get()
                         .members();
-                assertEquals(List.of(java.util.Optional.of(instanceId)),
-                        members.stream().map(m -> m.groupInstanceId()).toList(), "members of " + group);
+                assertEquals(List.of(Optional.of(instanceId)),
+                        members.stream().map(MemberDescription::groupInstanceId).toList(), "members of " + group);
             });
         }
     }
